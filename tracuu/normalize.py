@@ -59,9 +59,13 @@ def clean_text(raw: str) -> str:
     return text.strip("\n") + "\n"
 
 
+_LIST_MARKER = re.compile(r"^\s*(?:[a-zđ]\)|\(\w{1,3}\)|-|\+|•)")
+_HEADING_LIKE = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[a-zđ]\))\s")
+
+
 def _starts_lower(line: str) -> bool:
     s = line.lstrip()
-    return bool(s) and s[0].isalpha() and s[0].islower()
+    return bool(s) and s[0].isalpha() and s[0].islower() and not _LIST_MARKER.match(s)
 
 
 def rejoin_broken_lines(lines: list[str]) -> list[str]:
@@ -71,7 +75,8 @@ def rejoin_broken_lines(lines: list[str]) -> list[str]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line and "\t" not in line and not line.rstrip().endswith(tuple(_TERMINAL)):
+        heading_like = bool(_HEADING_LIKE.match(line)) and len(line) < 100
+        if line and "\t" not in line and not heading_like and not line.rstrip().endswith(tuple(_TERMINAL)):
             j = i + 1
             while j < len(lines) and not lines[j].strip() and j - i <= 3:
                 j += 1

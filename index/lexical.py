@@ -1,0 +1,57 @@
+"""BM25 over Vietnamese syllables (bm25s), in two fields: with diacritics and accent-folded.
+
+The accented field rewards exact Vietnamese words; the folded field lets "chu tri" match
+"chủ trì". The query side decides how to weight them (see retrieval.search)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from tracuu.index.tokenize import TokenizerConfig, tokenize
+
+log = logging.getLogger(__name__)
+
+FIELDS = ("key", "folded")
+
+
+class LexicalIndex:
+    def __init__(self, models: dict[str, bm25s.BM25], config: TokenizerConfig):
+        self.models = models
+        self.config = config
+
+    @classmethod
+    def build(cls, texts: list[str], config: TokenizerConfig = TokenizerConfig()) -> "LexicalIndex":
+        models = {}
+        for field in FIELDS:
+            corpus = [tokenize(t, folded=(field == "folded"), config=config) or ["∅"] for t in texts]
+            model = bm25s.BM25(k1=1.2, b=0.75)
+            model.index(corpus, show_progress=False)
+            models[field] = model
+        return cls(models, config)
+
+    def scores(self, query: str, field: str) -> np.ndarray:
+        """BM25 score of every passage for ``query`` tokenised for ``field``."""
+        toks = tokenize(query, folded=(field == "folded"), config=self.config)
+        model = self.models[field]
+        toks = [t for t in toks if t in model.vocab_dict]
+        if not toks:
+            return np.zeros(model.scores["num_docs"], dtype=np.float32)
+        return model.get_scores(toks)
+
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        for field, model in self.models.items():
+            model.save(str(path / field), show_progress=False)
+        (path / "tokenizer.json").write_text(json.dumps(self.config.to_dict()))
+
+    @classmethod
+    def load(cls, path: Path) -> "LexicalIndex":
+        cfg = json.loads((path / "tokenizer.json").read_text())
+        config = TokenizerConfig(bigrams=cfg["bigrams"])
+        models = {f: bm25s.BM25.load(str(path / f), mmap=False, show_progress=False) for f in FIELDS}
+        return cls(models, config)

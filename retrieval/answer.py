@@ -1,0 +1,408 @@
+"""A direct, cited answer to a question — or an honest "not found".
+
+Flow: intent → key entities (province, document number, year, index name) → hybrid search →
+structured answer from responsibility records and document metadata when the question asks
+who/when/how much → otherwise the best sentence or quantity from the top passages →
+abstain when the evidence does not carry the question's content or entities.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracuu.index.store import Store
+from tracuu.normalize import fold, syllables
+from tracuu.records import Answer, Assignment, Chunk, Citation, Document, Hit
+from tracuu.retrieval.entities import Entities, find_entities, number_matches
+from tracuu.retrieval.intent import DocFact, Intent, detect_intent
+from tracuu.retrieval.search import Filters, Searcher
+
+NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã nạp."
+NOT_FOUND_EN = "Not found in the loaded documents."
+
+# Question words and glue that say what is asked, not what about (folded).
+_QUESTION_WORDS = set("""
+ai nao gi la cua co duoc khong bao nhieu khi gio the nhu vay va hay hoac thi ma o tai trong cho voi de theo ve
+nhung cac mot do day kia nay sao phai lam can chu tri phoi hop thoi gian han thuc hien trach nhiem chiu phu
+co quan don vi so may diem ty le muc tieu chi tieu bang dat luc nam ngay thang vao truoc sau la gi
+who what which when how many much does do is are the of for in on to by a an and or with be was were has have
+lead leads leading coordinate coordinates coordinating responsible charge target deadline plan agency department
+""".split())
+
+_AGENCY_HEAD = (r"(?:Sở|Ban|Văn phòng|UBND|Ủy ban|Uỷ ban|Trung tâm|Cổng|Công|Đài|Báo|Thanh tra|Công an|Hiệp hội|"
+                r"Phòng|Cục|Chi cục|Kho bạc|Bộ|Hội|Tỉnh đoàn|Liên đoàn|Ngân hàng|Bảo hiểm|Cơ quan|Các sở)")
+_AGENCY_BEFORE_LEAD = re.compile(rf"({_AGENCY_HEAD}[^,.;:()\n]{{0,70}}?)\s+(?:là cơ quan đầu mối,?\s*)?(?:chủ trì|phụ trách)")
+_LEAD_LABEL = re.compile(r"(?:Cơ quan|Đơn vị) chủ trì\s*:\s*([^\n]+?)\.?\s*(?:\n|$)")
+_AGENCY_TITLE = re.compile(rf"^(?:[a-zđI]\)\s*|\d+(?:\.\d+)*\.?\s*)?(?:Trách nhiệm của\s+)?({_AGENCY_HEAD}\b[^:;\n]{{0,80}}?)\s*:?\s*$")
+
+_QUALIFIER = r"(?:trên|dưới|tối thiểu|tối đa|ít nhất|không quá|không dưới|đạt|từ|hơn|gần|khoảng|giảm|tăng|top)"
+_QUANTITY = re.compile(
+    rf"((?:{_QUALIFIER}\s+){{0,2}})(\d+(?:[.,]\d+)*)\s*(%|điểm|tỷ USD|tỷ đồng|triệu đồng|doanh nghiệp\b[^,.;]{{0,25}}|"
+    rf"cuộc/năm|lần/năm|sáng kiến|cơ sở dữ liệu|đơn vị[^,.;]{{0,20}}|bậc|ngày|giờ|/\d+)?",
+    re.IGNORECASE,
+)
+_DEADLINE = re.compile(
+    r"((?:hoàn thành |thực hiện |báo cáo )?(?:trước|trong|chậm nhất|từ|đến) (?:ngày|tháng|quý|năm) [^,.;\n]{1,40}|"
+    r"(?:định kỳ|hàng năm|hằng năm|thường xuyên|hàng quý)[^,.;\n]{0,40}|"
+    r"(?:quý [IV]+/?\d{0,4}|năm 20\d\d|20\d\d\s*-\s*20\d\d))",
+    re.IGNORECASE,
+)
+_SENT = re.compile(r"[^.;!?\n]+(?:[.;!?]|$)", re.MULTILINE)
+
+
+@dataclass
+class _Support:
+    """One candidate answer with where it came from."""
+
+    value: str
+    doc_id: str
+    start: int
+    end: int
+    section: str
+    coverage: float
+    score: float
+    chunk: Chunk | None = None
+
+
+def _labels(intent: Intent, english: bool) -> str:
+    if not english:
+        return ""
+    return {Intent.LEAD: "Lead agency: ", Intent.PARTNER: "Coordinating agencies: ", Intent.DEADLINE: "Deadline: ",
+            Intent.TARGET: "Target: ", Intent.DUTIES: "Duties: "}.get(intent, "")
+
+
+class Assistant:
+    """Answers questions over one store; the model and indexes are loaded once."""
+
+    def __init__(self, store: Store | str | Path | None = None, searcher: Searcher | None = None,
+                 abstain_below: float = 0.5):
+        self.searcher = searcher or Searcher(store)
+        snap = self.searcher.snapshot
+        self.documents: dict[str, Document] = self.searcher.documents
+        self.assignments: dict[str, Assignment] = {a.assignment_id: a for a in snap.assignments()}
+        self.abstain_below = abstain_below
+        # document frequency of folded syllables over passages, for IDF-weighted coverage
+        self._n = max(1, len(self.searcher.chunks))
+        df: Counter[str] = Counter()
+        for c in self.searcher.chunks:
+            df.update(set(fold(c.search_text).split()))
+        self._df = df
+        self._sections = {s.section_id: s for s in snap.sections()}
+
+    # -- evidence measures --------------------------------------------------------------
+    def _idf(self, tok: str) -> float:
+        return math.log(1 + self._n / (1 + self._df.get(tok, 0)))
+
+    def content_terms(self, question: str, pq) -> list[str]:
+        """Folded syllables that carry the question's topic (question words removed)."""
+        if pq.lang == "en":
+            toks = fold(" ".join(pq.expansions)).split() + [a.lower() for a in pq.acronyms]
+            toks += [t for t in re.findall(r"\d+", question)]
+            # Vietnamese words typed inside an English question ("chuyên đề 6")
+            toks += [t for t in fold(" ".join(syllables(question))).split() if t in self._df and t not in _QUESTION_WORDS
+                     and not re.fullmatch(r"[a-z]{4,}", t)]
+        else:
+            toks = fold(" ".join([pq.restored] + pq.expansions)).split()
+        seen: list[str] = []
+        for t in toks:
+            if t not in _QUESTION_WORDS and t not in seen and len(t) > 0:
+                seen.append(t)
+        return seen
+
+    def coverage(self, terms: list[str], text: str) -> float:
+        if not terms:
+            return 0.0
+        have = set(fold(text).split()) | set(re.findall(r"[a-z0-9]+", fold(text)))
+        total = sum(self._idf(t) for t in terms)
+        return sum(self._idf(t) for t in terms if t in have) / total if total else 0.0
+
+    # -- the main entry -----------------------------------------------------------------
+    def ask(self, question: str, filters: Filters | dict | None = None, k: int = 10) -> Answer:
+        filters = filters if isinstance(filters, Filters) else Filters.from_dict(filters)
+        intent, fact = detect_intent(question)
+        pq = self.searcher.parse(question)
+        english = pq.lang == "en"
+        ents = find_entities(question)
+        refusal = self._entity_refusal(ents, filters)
+        hits = self.searcher.search(question, k=max(k, 20), filters=filters)
+        answer = Answer(question=question, answer=None, abstained=True, intent=intent.value, confidence=0.0,
+                        hits=hits[:k], message=NOT_FOUND_EN if english else NOT_FOUND)
+        if refusal or not hits:
+            answer.message += f" ({refusal})" if refusal else ""
+            return answer
+        terms = self.content_terms(question, pq)
+
+        if intent == Intent.DOCFACT:
+            support = self._docfact(fact, hits, ents, filters)
+            supports = [support] if support else []
+        elif intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET):
+            supports = self._from_records(intent, hits, terms) or self._from_text(intent, hits, terms)
+        elif intent == Intent.DUTIES:
+            supports = self._duties(question, hits, terms) or self._from_text(Intent.OPEN, hits, terms)
+        else:
+            supports = self._from_text(intent, hits, terms)
+
+        supports = [s for s in supports if self._entities_supported(ents, s)]
+        if not supports:
+            return answer
+        best = supports[0]
+        threshold = self.abstain_below * (0.8 if english else 1.0)
+        if intent != Intent.DOCFACT and best.coverage < threshold:
+            answer.confidence = round(best.coverage, 3)
+            return answer
+        label = _labels(intent, english)
+        if len(supports) > 1:
+            text = "; ".join(f"{s.value} ({self.documents[s.doc_id].label})" for s in supports)
+        else:
+            text = best.value
+        answer.answer = label + text
+        answer.abstained = False
+        answer.message = ""
+        answer.confidence = round(min(1.0, 0.5 * best.coverage + 0.5 * min(1.0, best.score)), 3)
+        answer.citations = [self._citation(s) for s in supports]
+        return answer
+
+    # -- entity checks --------------------------------------------------------------------
+    def _entity_refusal(self, ents: Entities, filters: Filters) -> str:
+        docs = list(self.documents.values())
+        if ents.provinces:
+            have = {fold(d.province or "") for d in docs}
+            missing = [p for p in ents.provinces if fold(p) not in have]
+            if missing:
+                return f"không có văn bản của {', '.join(missing)}"
+            if not filters.province and len(ents.provinces) == 1:
+                filters.province = next(d.province for d in docs if fold(d.province or "") == fold(ents.provinces[0]))
+        for num in ents.doc_numbers:
+            matched = [d for d in docs if number_matches(num, d.doc_number)]
+            if not matched:
+                return f"không có văn bản số {num}"
+            if not filters.doc:
+                filters.doc = [d.doc_id for d in matched]
+        return ""
+
+    def _entities_supported(self, ents: Entities, s: _Support) -> bool:
+        doc = self.documents[s.doc_id]
+        context = fold(" ".join([doc.text[max(0, s.start - 300): s.end + 300], s.section,
+                                 s.chunk.search_text if s.chunk else "", s.value]))
+        for y in ents.years:
+            if str(y) not in context and doc.year != y:
+                return False
+        for name in ents.index_names:
+            if name not in context and not (name == "par" and "cai cach hanh chinh" in context):
+                return False
+        return True
+
+    # -- structured answers -----------------------------------------------------------
+    def _record_value(self, intent: Intent, a: Assignment) -> str | None:
+        if intent == Intent.LEAD:
+            return "; ".join(a.lead) or None
+        if intent == Intent.PARTNER:
+            return "; ".join(a.partners) or None
+        if intent == Intent.DEADLINE:
+            return a.deadline or None
+        if intent == Intent.TARGET:
+            if a.target:
+                return a.target
+            q = best_quantity(a.task)
+            return q
+        return None
+
+    def _from_records(self, intent: Intent, hits: list[Hit], terms: list[str]) -> list[_Support]:
+        top = hits[0].score or 1.0
+        cands: list[_Support] = []
+        for rank, h in enumerate(hits[:12]):
+            if h.kind != "row":
+                continue
+            chunk = self._chunk(h.chunk_id)
+            a = self.assignments.get(chunk.assignment_id or "")
+            if a is None:
+                continue
+            cov = self.coverage(terms, f"{a.task} {a.group} {a.row_number} {a.table_title}")
+            value = self._record_value(intent, a)
+            if not value:
+                continue
+            rel = h.score / top
+            cands.append(_Support(value, a.doc_id, a.start, a.end, a.section_path, cov, 0.5 * rel + 0.5 * cov, chunk))
+        if not cands:
+            return []
+        cands.sort(key=lambda s: -s.score)
+        best = cands[0]
+        out = [best]
+        for c in cands[1:4]:  # same question answered differently by another document
+            if c.doc_id != best.doc_id and c.value != best.value and c.coverage >= 0.9 * best.coverage \
+                    and c.score >= 0.9 * best.score and all(o.doc_id != c.doc_id for o in out):
+                out.append(c)
+        return out
+
+    def _docfact(self, fact: DocFact | None, hits: list[Hit], ents: Entities, filters: Filters) -> _Support | None:
+        if filters.doc:
+            doc_ids = filters.doc
+        else:
+            votes: Counter[str] = Counter()
+            for rank, h in enumerate(hits[:10]):
+                votes[h.doc_id] += 1.0 / (rank + 1)
+            doc_ids = [d for d, _ in votes.most_common()]
+        doc = self.documents.get(doc_ids[0]) if doc_ids else None
+        if doc is None:
+            return None
+        value, span = None, doc.signer_span or doc.header_span or (0, 0)
+        if fact == DocFact.SIGNER:
+            value = doc.signer and (f"{doc.signer} ({doc.signer_title})" if doc.signer_title else doc.signer)
+        elif fact == DocFact.DATE and doc.issue_date:
+            y, m, d = doc.issue_date.split("-")
+            value = f"{d}/{m}/{y}"
+            span = _find_span(doc.text, rf"ngày\s+{int(d)}\s+tháng\s+{int(m)}\s+năm\s+{y}") or span
+        elif fact == DocFact.NUMBER:
+            value = doc.doc_number
+            if value:
+                span = _find_span(doc.text, re.escape(value)) or span
+        elif fact == DocFact.ISSUER:
+            value = doc.issuer
+        elif fact == DocFact.TITLE:
+            value = doc.title and doc.title[:240]
+            if value:
+                span = _find_span(doc.text, re.escape(doc.title[:60])) or span
+        if not value:
+            return None
+        return _Support(value, doc.doc_id, span[0], span[1], "Thông tin văn bản", 1.0, 1.0)
+
+    def _duties(self, question: str, hits: list[Hit], terms: list[str]) -> list[_Support]:
+        """An agency's duties: its own section ("b) Sở Nội vụ") or the records it leads."""
+        agencies = {}
+        for s in self._sections.values():
+            m = _AGENCY_TITLE.match(s.title)
+            if m:
+                agencies.setdefault(m.group(1).strip(), []).append(s)
+        qf = f" {fold(question)} "
+        named = [a for a in agencies if f" {fold(a)} " in qf]
+        if not named:
+            return []
+        agency = max(named, key=len)
+        out: list[_Support] = []
+        for sec in agencies[agency]:
+            doc = self.documents.get(sec.doc_id)
+            if doc is None:
+                continue
+            body = doc.text[sec.start:sec.end]
+            items = [m for m in re.finditer(r"^\s*-\s*(.+)$", body, re.MULTILINE)] or \
+                    [m for m in re.finditer(r"^(?!.*\n)(.+)$", body.split("\n", 1)[-1], re.MULTILINE)]
+            if not items:
+                continue
+            first = items[0]
+            value = first.group(1).strip()
+            if len(value) > 240:
+                value = value[:240].rsplit(" ", 1)[0] + " …"
+            a, b = sec.start + first.start(1), sec.start + first.end(1)
+            out.append(_Support(value, sec.doc_id, a, b, " › ".join(sec.path), 1.0, 1.0))
+        return out[:3]
+
+    # -- extractive ---------------------------------------------------------------------
+    def _from_text(self, intent: Intent, hits: list[Hit], terms: list[str]) -> list[_Support]:
+        top = hits[0].score or 1.0
+        best: _Support | None = None
+        for h in hits[:6]:
+            chunk = self._chunk(h.chunk_id)
+            doc = self.documents[h.doc_id]
+            if h.kind == "row":
+                a = self.assignments.get(chunk.assignment_id or "")
+                spans = [(a.start, a.end)] if a else []
+            elif h.kind == "meta":
+                continue
+            else:
+                spans = [(h.start + m.start(), h.start + m.end()) for m in _SENT.finditer(doc.text[h.start:h.end])]
+            rel = h.score / top
+            for s, e in spans:
+                sent = doc.text[s:e].strip()
+                if len(sent) < 8:
+                    continue
+                cov = self.coverage(terms, sent + " " + chunk.header)
+                value = self._extract(intent, sent, chunk)
+                if value is None:
+                    continue
+                score = 0.6 * cov + 0.4 * rel
+                if best is None or score > best.score:
+                    lead = len(doc.text[s:e]) - len(doc.text[s:e].lstrip())
+                    best = _Support(value, h.doc_id, s + lead, e, h.section, cov, score, chunk)
+        return [best] if best else []
+
+    def _extract(self, intent: Intent, sent: str, chunk: Chunk) -> str | None:
+        """The short answer inside one sentence, for the intent asked."""
+        if intent == Intent.LEAD:
+            m = _LEAD_LABEL.search(sent) or _AGENCY_BEFORE_LEAD.search(sent)
+            if m:
+                return m.group(1).strip(" -")
+            if re.search(r"\b[Cc]hủ trì\b", sent):
+                sec = self._sections.get(chunk.section_id or "")
+                t = _AGENCY_TITLE.match(sec.title) if sec else None
+                if t:
+                    return t.group(1).strip()
+            return None
+        if intent == Intent.PARTNER:
+            m = re.search(r"(?:Cơ quan|Đơn vị) phối hợp\s*:\s*([^\n]+?)\.?\s*$", sent) or \
+                re.search(r"phối hợp (?:với )?([^.;\n]{5,120})", sent)
+            return m.group(1).strip() if m else None
+        if intent == Intent.DEADLINE:
+            m = re.search(r"Thời gian(?: thực hiện| hoàn thành)?\s*:\s*([^\n]+?)\.?\s*$", sent) or _DEADLINE.search(sent)
+            return m.group(1).strip() if m else None
+        if intent == Intent.TARGET:
+            return best_quantity(sent)
+        clean = " ".join(sent.split()).lstrip("-+• ").strip()
+        return clean if len(clean) <= 250 else clean[:247].rsplit(" ", 1)[0] + " …"
+
+    # -- helpers -----------------------------------------------------------------------
+    def _chunk(self, chunk_id: str) -> Chunk:
+        return self.searcher.chunks[self._chunk_pos[chunk_id]]
+
+    @property
+    def _chunk_pos(self) -> dict[str, int]:
+        if not hasattr(self, "_pos"):
+            self._pos = {c.chunk_id: i for i, c in enumerate(self.searcher.chunks)}
+        return self._pos
+
+    def _citation(self, s: _Support) -> Citation:
+        doc = self.documents[s.doc_id]
+        quote = " ".join(doc.text[s.start:s.end].split()) if s.end > s.start else s.value
+        return Citation(doc.doc_id, doc.doc_number, doc.title or doc.label, s.section, quote, s.start, s.end)
+
+
+def best_quantity(text: str) -> str | None:
+    """The most answer-like number in ``text``, with its qualifier and unit ("trên 87,5%")."""
+    best, best_score = None, -1.0
+    for m in _QUANTITY.finditer(text):
+        qual, num, unit = m.group(1).strip(), m.group(2), (m.group(3) or "").strip()
+        before = text[max(0, m.start() - 12): m.start()]
+        if re.search(r"(số|năm|ngày|tháng|quý|Nghị quyết|/)\s*$", before, re.IGNORECASE) and not unit:
+            continue
+        if re.fullmatch(r"(19|20)\d\d", num) and not unit:
+            continue
+        score = (2 if unit == "%" else 1 if unit else 0) + (1 if qual else 0)
+        if score > best_score:
+            best_score = score
+            best = " ".join(x for x in (qual, num + ("" if unit in ("%",) else " ") + unit if unit else num) if x).strip()
+    return best
+
+
+def _find_span(text: str, pattern: str) -> tuple[int, int] | None:
+    m = re.search(pattern, text)
+    return (m.start(), m.end()) if m else None
+
+
+def format_answer(ans: Answer, documents: dict[str, Document]) -> str:
+    """Readable terminal output: the answer first, then where it says so."""
+    lines = []
+    if ans.abstained:
+        lines.append(f"✗ {ans.message or NOT_FOUND}")
+        if ans.hits:
+            lines.append("Đoạn gần nhất / closest passages:")
+            for h in ans.hits[:3]:
+                lines.append(f"  - [{h.score:.2f}] {documents[h.doc_id].label} › {h.section}\n    {h.text[:240]}")
+        return "\n".join(lines)
+    lines.append(f"➜ {ans.answer}")
+    lines.append(f"  (ý định/intent: {ans.intent}, độ tin cậy/confidence: {ans.confidence:.2f})")
+    for c in ans.citations:
+        lines.append(f"  Nguồn: {c.doc_number or c.doc_id} — {c.title[:100]}\n    {c.section}\n    «{c.quote[:400]}»")
+    return "\n".join(lines)

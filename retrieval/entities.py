@@ -1,0 +1,66 @@
+"""Key entities a question pins down — a province, a document number, a year, an index
+name. If the documents cannot support them, the honest answer is "not found"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tracuu.normalize import fold
+
+PROVINCES = [
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
+    "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Đắk Nông",
+    "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương",
+    "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu",
+    "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ",
+    "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La",
+    "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "TP. Hồ Chí Minh",
+    "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Huế", "Hồ Chí Minh",
+]
+_PROVINCE_FOLDED = sorted(((fold(p).replace(" - ", " ").replace("tp. ", ""), p) for p in PROVINCES),
+                          key=lambda x: -len(x[0]))
+
+INDEX_NAMES = {"pci", "dti", "sipas", "papi", "ddci", "par", "par index", "ict index", "pgi"}
+
+_DOC_NUMBER = re.compile(r"(?<![\w/])(\d{1,5})\s*/\s*(\d{4}/)?([a-zđ]{1,6}(?:-[a-zđ]{1,8})*)(?![\w])", re.IGNORECASE)
+_PLAN_NUMBER = re.compile(r"(?:ke hoach|quyet dinh|van ban|plan|decision|document)\s+(?:so\s+|no\.?\s*|number\s+)?(\d{2,5})(?![\d/,.])")
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d|2100)(?!\d)")
+_REFERENCED_ACT = re.compile(r"(nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi|resolution|decree)\s+(so\s+)?$")
+
+
+@dataclass
+class Entities:
+    provinces: list[str] = field(default_factory=list)
+    doc_numbers: list[str] = field(default_factory=list)  # "304" or "304/KH-UBND" as typed (folded)
+    years: list[int] = field(default_factory=list)
+    index_names: list[str] = field(default_factory=list)
+
+
+def find_entities(question: str) -> Entities:
+    q = fold(question)
+    ents = Entities()
+    rest = " " + re.sub(r"\s+", " ", q.replace("-", " ")) + " "
+    for folded, name in _PROVINCE_FOLDED:
+        if f" {folded} " in rest or f" tinh {folded} " in rest:
+            ents.provinces.append(name)
+            rest = rest.replace(f" {folded} ", " ")
+    for m in _DOC_NUMBER.finditer(q):
+        # "Nghị quyết 124/NQ-HĐND" names the act a plan implements, not the plan asked about
+        if m.group(3).lower().startswith(("kh", "qd", "cv")):
+            ents.doc_numbers.append(m.group(0).replace(" ", ""))
+    for m in _PLAN_NUMBER.finditer(q):
+        if m.group(1) not in [n.split("/")[0] for n in ents.doc_numbers]:
+            ents.doc_numbers.append(m.group(1))
+    ents.years = sorted({int(y) for y in _YEAR.findall(q)})
+    words = set(re.findall(r"[a-z]+", q))
+    ents.index_names = sorted(n for n in INDEX_NAMES if n in words or (" " in n and n in q))
+    return ents
+
+
+def number_matches(typed: str, doc_number: str | None) -> bool:
+    """"304" or "304/kh-ubnd" (any accents/case) against a document's "304/KH-UBND"."""
+    if not doc_number:
+        return False
+    t, d = fold(typed).replace(" ", ""), fold(doc_number).replace(" ", "")
+    return d == t or d.split("/")[0] == t

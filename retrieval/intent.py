@@ -1,0 +1,80 @@
+"""What a question asks for, in Vietnamese (with or without diacritics) and English.
+
+Patterns run on the accent-folded question, so "ai chủ trì" and "ai chu tri" are one case.
+Order matters: the first matching intent wins ("ai ký" is a document fact, not a lead)."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from tracuu.normalize import fold
+
+
+class Intent(str, Enum):
+    DOCFACT = "docfact"
+    PARTNER = "partner"
+    DEADLINE = "deadline"
+    TARGET = "target"
+    DUTIES = "duties"
+    LEAD = "lead"
+    DEFINITION = "definition"
+    OPEN = "open"
+
+
+class DocFact(str, Enum):
+    SIGNER = "signer"
+    DATE = "date"
+    NUMBER = "number"
+    ISSUER = "issuer"
+    TITLE = "title"
+
+
+_W = r"(?<![a-z0-9])"  # word start on folded text
+_E = r"(?![a-z0-9])"
+
+_DOCFACT = {
+    DocFact.SIGNER: rf"{_W}(ai ky|nguoi ky|ky ban hanh|ky van ban|ky ke hoach|duoc ky|ky boi|who signed|signed by|signer|signatory){_E}",
+    DocFact.DATE: rf"{_W}(ngay ban hanh|ban hanh ngay|ban hanh (vao )?khi nao|ngay ky|ky ngay|ky (vao )?(ngay|khi) nao|"
+                  rf"ban hanh (vao )?ngay nao|ngay nao|issued on|issue date|date of issue|when was .* (issued|signed)|"
+                  rf"what date|dated){_E}",
+    DocFact.NUMBER: rf"{_W}(so hieu|so ky hieu|ke hoach so may|so bao nhieu|document number|reference number|"
+                    rf"what is the number|number of the plan){_E}",
+    DocFact.ISSUER: rf"{_W}(co quan (nao )?ban hanh|ai ban hanh|don vi (nao )?ban hanh|who issued|issuing (body|authority)|"
+                    rf"issued by){_E}",
+    DocFact.TITLE: rf"{_W}(trich yeu|ten (cua )?(ke hoach|van ban)|title of){_E}",
+}
+
+# Precedence: the first matching pattern wins. Strong cues ("chủ trì", "bao nhiêu") beat
+# weak ones ("ai", "mục tiêu"), so "Ai chủ trì mục tiêu DTI?" is a lead question.
+_PATTERNS: list[tuple[Intent, str]] = [
+    (Intent.PARTNER, rf"{_W}(phoi hop|cung thuc hien|ho tro thuc hien|coordinat\w*|support\w*|partner\w*|"
+                     rf"work(s|ing)? with|co-?operat\w*|collaborat\w*){_E}"),
+    (Intent.DUTIES, rf"{_W}(phai lam gi|lam gi|lam nhung gi|nhiem vu (cua|gi)|trach nhiem (cua|gi)|duoc giao (gi|nhung)|"
+                    rf"what (does|do|must|should) .+ do|duties|tasks of|responsibilities of|"
+                    rf"what is .+ responsible for|role of){_E}"),
+    (Intent.LEAD, rf"{_W}(chu tri|phu trach|chiu trach nhiem|dau moi|who leads?|who is (in charge|responsible)|"
+                  rf"in charge|lead agency|leading (agency|unit)|which (agency|department|unit|office|body)){_E}"),
+    (Intent.DEADLINE, rf"{_W}(khi nao|bao gio|thoi han|han chot|thoi gian (thuc hien|hoan thanh)|thoi diem|"
+                      rf"hoan thanh (vao |truoc )?(khi nao|luc nao|nam nao|ngay nao)|nam nao|"
+                      rf"when|deadline|by when|timeline|time ?frame|due|how often|frequency|"
+                      rf"dinh ky|bao lau){_E}"),
+    (Intent.TARGET, rf"{_W}(bao nhieu|ty le|ti le|so luong|dat (muc|bao nhieu)|diem so|phan tram|"
+                    rf"may (doanh nghiep|sang kien|cuoc|lan)|how many|how much|what percentage|percent\w*|"
+                    rf"what share){_E}"),
+    (Intent.LEAD, rf"{_W}(ai (thuc hien|lam|chiu)|co quan nao|don vi nao|so nao|ai|who|lead\w*|responsible){_E}"),
+    (Intent.TARGET, rf"{_W}(muc tieu|chi tieu|toi thieu|target\w*|goal|rate|score|minimum|at least){_E}"),
+    (Intent.DEFINITION, rf"{_W}(la gi|gom (nhung )?gi|bao gom|noi dung (cua|gi)|what is|what are|what does .+ mean|"
+                        rf"define|consist|include){_E}"),
+]
+
+
+def detect_intent(question: str) -> tuple[Intent, DocFact | None]:
+    q = fold(question)
+    for fact, pat in _DOCFACT.items():
+        if re.search(pat, q):
+            return Intent.DOCFACT, fact
+    for intent, pat in _PATTERNS:
+        if re.search(pat, q):
+            return intent, None
+    return Intent.OPEN, None
