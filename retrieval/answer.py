@@ -100,13 +100,13 @@ class Assistant:
     def content_terms(self, question: str, pq) -> list[str]:
         """Folded syllables that carry the question's topic (question words removed)."""
         if pq.lang == "en":
-            toks = fold(" ".join(pq.expansions)).split() + [a.lower() for a in pq.acronyms]
+            toks = fold(" ".join(syllables(" ".join(pq.expansions)))).split() + [a.lower() for a in pq.acronyms]
             toks += [t for t in re.findall(r"\d+", question)]
             # Vietnamese words typed inside an English question ("chuyên đề 6")
             toks += [t for t in fold(" ".join(syllables(question))).split() if t in self._df and t not in _QUESTION_WORDS
                      and not re.fullmatch(r"[a-z]{4,}", t)]
         else:
-            toks = fold(" ".join([pq.restored] + pq.expansions)).split()
+            toks = fold(" ".join(syllables(" ".join([pq.restored] + pq.expansions)))).split()
         seen: list[str] = []
         for t in toks:
             if t not in _QUESTION_WORDS and t not in seen and len(t) > 0:

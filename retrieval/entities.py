@@ -40,7 +40,7 @@ class Entities:
 def find_entities(question: str) -> Entities:
     q = fold(question)
     ents = Entities()
-    rest = " " + re.sub(r"\s+", " ", q.replace("-", " ")) + " "
+    rest = " " + " ".join(re.findall(r"\w+", q)) + " "
     for folded, name in _PROVINCE_FOLDED:
         if f" {folded} " in rest or f" tinh {folded} " in rest:
             ents.provinces.append(name)
