@@ -23,12 +23,14 @@ from tracuu.retrieval.search import Filters, Searcher
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã nạp."
 NOT_FOUND_EN = "Not found in the loaded documents."
+ROW_BONUS = 0.1  # preference for a responsibility record over a free-text sentence
 
 # Question words and glue that say what is asked, not what about (folded).
 _QUESTION_WORDS = set("""
 ai nao gi la cua co duoc khong bao nhieu khi gio the nhu vay va hay hoac thi ma o tai trong cho voi de theo ve
 nhung cac mot do day kia nay sao phai lam can chu tri phoi hop thoi gian han thuc hien trach nhiem chiu phu
 co quan don vi so may diem ty le muc tieu chi tieu bang dat luc nam ngay thang vao truoc sau la gi
+ke hoach phu luc van ban quy dinh noi dung
 who what which when how many much does do is are the of for in on to by a an and or with be was were has have
 lead leads leading coordinate coordinates coordinating responsible charge target deadline plan agency department
 """.split())
@@ -37,12 +39,13 @@ _AGENCY_HEAD = (r"(?:Sở|Ban|Văn phòng|UBND|Ủy ban|Uỷ ban|Trung tâm|Cổ
                 r"Phòng|Cục|Chi cục|Kho bạc|Bộ|Hội|Tỉnh đoàn|Liên đoàn|Ngân hàng|Bảo hiểm|Cơ quan|Các sở)")
 _AGENCY_BEFORE_LEAD = re.compile(rf"({_AGENCY_HEAD}[^,.;:()\n]{{0,70}}?)\s+(?:là cơ quan đầu mối,?\s*)?(?:chủ trì|phụ trách)")
 _LEAD_LABEL = re.compile(r"(?:Cơ quan|Đơn vị) chủ trì\s*:\s*([^\n]+?)\.?\s*(?:\n|$)")
-_AGENCY_TITLE = re.compile(rf"^(?:[a-zđI]\)\s*|\d+(?:\.\d+)*\.?\s*)?(?:Trách nhiệm của\s+)?({_AGENCY_HEAD}\b[^:;\n]{{0,80}}?)\s*:?\s*$")
+_AGENCY_TITLE = re.compile(rf"^(?:[a-zđI]\)\s*|\d+(?:\.\d+)*\.?\s*)?(?:Trách nhiệm của\s+)?({_AGENCY_HEAD}\b[^:;\n(]{{0,80}}?)\s*(?:\([^)]*\))?\s*(?::.*)?$")
 
 _QUALIFIER = r"(?:trên|dưới|tối thiểu|tối đa|ít nhất|không quá|không dưới|đạt|từ|hơn|gần|khoảng|giảm|tăng|top)"
 _QUANTITY = re.compile(
-    rf"((?:{_QUALIFIER}\s+){{0,2}})(\d+(?:[.,]\d+)*)\s*(%|điểm|tỷ USD|tỷ đồng|triệu đồng|doanh nghiệp\b[^,.;]{{0,25}}|"
-    rf"cuộc/năm|lần/năm|sáng kiến|cơ sở dữ liệu|đơn vị[^,.;]{{0,20}}|bậc|ngày|giờ|/\d+)?",
+    rf"((?:{_QUALIFIER}\s+){{0,2}})(\d+(?:[.,]\d+)*(?:\s*/\s*\d+(?!\d*/))?)\s*"
+    rf"(%(?:\s*trở lên)?|(?:điểm|tỷ USD|tỷ đồng|triệu đồng|bậc|lần|cuộc|sáng kiến|doanh nghiệp|cơ sở dữ liệu|"
+    rf"đơn vị|hồ sơ|thủ tục|ngày|giờ|tháng|người)(?:[ /][^\s,.;:()]+){{0,3}})?",
     re.IGNORECASE,
 )
 _DEADLINE = re.compile(
@@ -79,7 +82,7 @@ class Assistant:
     """Answers questions over one store; the model and indexes are loaded once."""
 
     def __init__(self, store: Store | str | Path | None = None, searcher: Searcher | None = None,
-                 abstain_below: float = 0.5):
+                 abstain_below: float = 0.25):
         self.searcher = searcher or Searcher(store)
         snap = self.searcher.snapshot
         self.documents: dict[str, Document] = self.searcher.documents
@@ -135,21 +138,35 @@ class Assistant:
             answer.message += f" ({refusal})" if refusal else ""
             return answer
         terms = self.content_terms(question, pq)
+        # a province or plan number already enforced by the filters is not topic evidence
+        enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
+        terms = [t for t in terms if t not in enforced] or terms
 
+        if intent == Intent.DOCFACT and _asks_about_other_act(question):
+            return answer
         if intent == Intent.DOCFACT:
             support = self._docfact(fact, hits, ents, filters)
             supports = [support] if support else []
         elif intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET):
-            supports = self._from_records(intent, hits, terms) or self._from_text(intent, hits, terms)
+            rows = self._from_records(intent, hits, terms)
+            text = self._from_text(intent, hits, terms)
+            # a record wins unless a sentence carries the question clearly better
+            if rows and (not text or rows[0].score + ROW_BONUS >= text[0].score):
+                supports = rows
+            else:
+                supports = text
         elif intent == Intent.DUTIES:
             supports = self._duties(question, hits, terms) or self._from_text(Intent.OPEN, hits, terms)
         else:
             supports = self._from_text(intent, hits, terms)
 
         supports = [s for s in supports if self._entities_supported(ents, s)]
+        if intent == Intent.TARGET:
+            supports = [s for s in supports if unit_fits(question, s.value)]
         if not supports:
             return answer
         best = supports[0]
+        self._last_cov = best.coverage
         threshold = self.abstain_below * (0.8 if english else 1.0)
         if intent != Intent.DOCFACT and best.coverage < threshold:
             answer.confidence = round(best.coverage, 3)
@@ -162,7 +179,7 @@ class Assistant:
         answer.answer = label + text
         answer.abstained = False
         answer.message = ""
-        answer.confidence = round(min(1.0, 0.5 * best.coverage + 0.5 * min(1.0, best.score)), 3)
+        answer.confidence = round(best.coverage, 3)
         answer.citations = [self._citation(s) for s in supports]
         return answer
 
@@ -207,8 +224,7 @@ class Assistant:
         if intent == Intent.TARGET:
             if a.target:
                 return a.target
-            q = best_quantity(a.task)
-            return q
+            return best_quantity(a.task, lambda ctx: 0.0)
         return None
 
     def _from_records(self, intent: Intent, hits: list[Hit], terms: list[str]) -> list[_Support]:
@@ -221,7 +237,8 @@ class Assistant:
             a = self.assignments.get(chunk.assignment_id or "")
             if a is None:
                 continue
-            cov = self.coverage(terms, f"{a.task} {a.group} {a.row_number} {a.table_title}")
+            doc = self.documents[a.doc_id]
+            cov = self.coverage(terms, f"{a.task} {a.group} {a.row_number} {a.table_title} {doc.province or ''}")
             value = self._record_value(intent, a)
             if not value:
                 continue
@@ -262,6 +279,8 @@ class Assistant:
                 span = _find_span(doc.text, re.escape(value)) or span
         elif fact == DocFact.ISSUER:
             value = doc.issuer
+        elif fact == DocFact.PERSON:
+            value = None  # only signers are named; a role question about anyone else is not answerable
         elif fact == DocFact.TITLE:
             value = doc.title and doc.title[:240]
             if value:
@@ -270,86 +289,108 @@ class Assistant:
             return None
         return _Support(value, doc.doc_id, span[0], span[1], "Thông tin văn bản", 1.0, 1.0)
 
+    def _agency_sections(self) -> dict[str, list]:
+        """Sections titled with an agency ("b) Sở Nội vụ", "2. Trách nhiệm của Sở Nội vụ")."""
+        if not hasattr(self, "_agencies"):
+            self._agencies: dict[str, list] = {}
+            for s in self._sections.values():
+                m = _AGENCY_TITLE.match(s.title)
+                if m:
+                    self._agencies.setdefault(m.group(1).strip(), []).append(s)
+        return self._agencies
+
     def _duties(self, question: str, hits: list[Hit], terms: list[str]) -> list[_Support]:
-        """An agency's duties: its own section ("b) Sở Nội vụ") or the records it leads."""
-        agencies = {}
-        for s in self._sections.values():
-            m = _AGENCY_TITLE.match(s.title)
-            if m:
-                agencies.setdefault(m.group(1).strip(), []).append(s)
-        qf = f" {fold(question)} "
-        named = [a for a in agencies if f" {fold(a)} " in qf]
+        """An agency's duties: the item of its own section (or a record it leads) that best
+        matches the rest of the question; the first item when the question is generic."""
+        agencies = self._agency_sections()
+        qf = f" {' '.join(fold(question).split())} "
+        named = [a for a in agencies if f" {fold(a)} " in qf or f" {fold(a).replace(' tinh', '')} " in qf]
         if not named:
             return []
         agency = max(named, key=len)
-        out: list[_Support] = []
+        rest = [t for t in terms if t not in set(fold(agency).split())]
+        top_docs = {h.doc_id for h in hits[:5]}
+        items: list[tuple[float, _Support]] = []
         for sec in agencies[agency]:
             doc = self.documents.get(sec.doc_id)
             if doc is None:
                 continue
             body = doc.text[sec.start:sec.end]
-            items = [m for m in re.finditer(r"^\s*-\s*(.+)$", body, re.MULTILINE)] or \
-                    [m for m in re.finditer(r"^(?!.*\n)(.+)$", body.split("\n", 1)[-1], re.MULTILINE)]
-            if not items:
-                continue
-            first = items[0]
-            value = first.group(1).strip()
-            if len(value) > 240:
-                value = value[:240].rsplit(" ", 1)[0] + " …"
-            a, b = sec.start + first.start(1), sec.start + first.end(1)
-            out.append(_Support(value, sec.doc_id, a, b, " › ".join(sec.path), 1.0, 1.0))
-        return out[:3]
+            first_line_end = body.find("\n")
+            head = body[:first_line_end if first_line_end > 0 else len(body)]
+            spans = []
+            if ":" in head and len(head.split(":", 1)[1].strip()) > 10:  # "6. Cổng …: Thực hiện tốt …"
+                k = head.index(":") + 1
+                spans.append((sec.start + k, sec.start + len(head)))
+            spans += [(sec.start + m.start(1), sec.start + m.end(1)) for m in re.finditer(r"^\s*[-+•]\s*(.+)$", body, re.MULTILINE)]
+            for order, (a, b) in enumerate(spans):
+                cov = self.coverage(rest, doc.text[a:b]) if rest else 1.0
+                rank = cov + (0.05 if sec.doc_id in top_docs else 0) - 0.001 * order
+                value = " ".join(doc.text[a:b].split())
+                if len(value) > 240:
+                    value = value[:240].rsplit(" ", 1)[0] + " …"
+                items.append((rank, _Support(value, sec.doc_id, a, b, " › ".join(sec.path), max(cov, 0.6), 1.0)))
+        if not items:
+            return []
+        items.sort(key=lambda x: -x[0])
+        return [items[0][1]]
 
     # -- extractive ---------------------------------------------------------------------
     def _from_text(self, intent: Intent, hits: list[Hit], terms: list[str]) -> list[_Support]:
+        """The best clause of the top passages that holds an answer of the asked kind."""
+        self._terms = terms
         top = hits[0].score or 1.0
         best: _Support | None = None
-        for h in hits[:6]:
+        for h in hits[:8]:
+            if h.kind == "meta":
+                continue
             chunk = self._chunk(h.chunk_id)
             doc = self.documents[h.doc_id]
             if h.kind == "row":
                 a = self.assignments.get(chunk.assignment_id or "")
                 spans = [(a.start, a.end)] if a else []
-            elif h.kind == "meta":
-                continue
             else:
                 spans = [(h.start + m.start(), h.start + m.end()) for m in _SENT.finditer(doc.text[h.start:h.end])]
             rel = h.score / top
-            for s, e in spans:
-                sent = doc.text[s:e].strip()
-                if len(sent) < 8:
-                    continue
-                cov = self.coverage(terms, sent + " " + chunk.header)
-                value = self._extract(intent, sent, chunk)
-                if value is None:
-                    continue
-                score = 0.6 * cov + 0.4 * rel
-                if best is None or score > best.score:
-                    lead = len(doc.text[s:e]) - len(doc.text[s:e].lstrip())
-                    best = _Support(value, h.doc_id, s + lead, e, h.section, cov, score, chunk)
+            context = f"{h.section} {doc.province or ''} {doc.doc_number or ''}"
+            sec = self._sections.get(chunk.section_id or "")
+            for s0, e0 in spans:
+                for s, e in _clauses(doc.text, s0, e0) if intent in (Intent.TARGET, Intent.DEADLINE) else [(s0, e0)]:
+                    sent = doc.text[s:e]
+                    if len(sent.strip()) < 6:
+                        continue
+                    # the clause itself must carry the topic; its sentence and section add context
+                    cov = 0.7 * self.coverage(terms, sent) + 0.3 * self.coverage(terms, f"{doc.text[s0:e0]} {context}")
+                    value = self._extract(intent, sent, sec)
+                    if value is None:
+                        continue
+                    score = 0.65 * cov + 0.35 * rel
+                    if best is None or score > best.score:
+                        lead = len(sent) - len(sent.lstrip(" -+•\n"))
+                        best = _Support(value, h.doc_id, s + lead, e, h.section, cov, score, chunk)
         return [best] if best else []
 
-    def _extract(self, intent: Intent, sent: str, chunk: Chunk) -> str | None:
-        """The short answer inside one sentence, for the intent asked."""
+    def _extract(self, intent: Intent, sent: str, sec) -> str | None:
+        """The short answer inside one sentence or clause, for the intent asked."""
         if intent == Intent.LEAD:
+            title = _AGENCY_TITLE.match(sec.title) if sec else None
+            if title and re.match(r"^[\s\-+•]*(Chủ trì|Là cơ quan đầu mối|Phụ trách|Chịu trách nhiệm)", sent):
+                return title.group(1).strip()
             m = _LEAD_LABEL.search(sent) or _AGENCY_BEFORE_LEAD.search(sent)
             if m:
                 return m.group(1).strip(" -")
-            if re.search(r"\b[Cc]hủ trì\b", sent):
-                sec = self._sections.get(chunk.section_id or "")
-                t = _AGENCY_TITLE.match(sec.title) if sec else None
-                if t:
-                    return t.group(1).strip()
+            if title and re.search(r"\b[Cc]hủ trì\b", sent):
+                return title.group(1).strip()
             return None
         if intent == Intent.PARTNER:
             m = re.search(r"(?:Cơ quan|Đơn vị) phối hợp\s*:\s*([^\n]+?)\.?\s*$", sent) or \
-                re.search(r"phối hợp (?:với )?([^.;\n]{5,120})", sent)
+                re.search(r"phối hợp (?:với )?([^.;\n]{5,160})", sent)
             return m.group(1).strip() if m else None
         if intent == Intent.DEADLINE:
             m = re.search(r"Thời gian(?: thực hiện| hoàn thành)?\s*:\s*([^\n]+?)\.?\s*$", sent) or _DEADLINE.search(sent)
             return m.group(1).strip() if m else None
         if intent == Intent.TARGET:
-            return best_quantity(sent)
+            return best_quantity(sent, lambda ctx: self.coverage(self._terms, ctx))
         clean = " ".join(sent.split()).lstrip("-+• ").strip()
         return clean if len(clean) <= 250 else clean[:247].rsplit(" ", 1)[0] + " …"
 
@@ -369,21 +410,78 @@ class Assistant:
         return Citation(doc.doc_id, doc.doc_number, doc.title or doc.label, s.section, quote, s.start, s.end)
 
 
-def best_quantity(text: str) -> str | None:
-    """The most answer-like number in ``text``, with its qualifier and unit ("trên 87,5%")."""
+def best_quantity(text: str, relevance=None) -> str | None:
+    """The most answer-like number in ``text``, with its qualifier and unit ("trên 87,5%",
+    "ít nhất 10.000 doanh nghiệp", "6/13"); years, dates and document numbers are skipped.
+    ``relevance(context) -> float`` favours the number whose surrounding words match the question."""
     best, best_score = None, -1.0
     for m in _QUANTITY.finditer(text):
-        qual, num, unit = m.group(1).strip(), m.group(2), (m.group(3) or "").strip()
-        before = text[max(0, m.start() - 12): m.start()]
-        if re.search(r"(số|năm|ngày|tháng|quý|Nghị quyết|/)\s*$", before, re.IGNORECASE) and not unit:
+        qual, num, unit = m.group(1).strip(), m.group(2).replace(" ", ""), (m.group(3) or "").strip()
+        before = text[max(0, m.start() - 14): m.start()]
+        after = text[m.end(2): m.end(2) + 2]
+        if re.search(r"(số|năm|ngày|tháng|quý|Nghị quyết|Quyết định|mức độ|cấp|/|\()\s*$", before, re.IGNORECASE) \
+                and not unit.startswith("%"):
             continue
-        if re.fullmatch(r"(19|20)\d\d", num) and not unit:
+        if after.startswith(("/", "-")) and "/" not in num or re.fullmatch(r"(19|20)\d\d", num) and not unit:
             continue
-        score = (2 if unit == "%" else 1 if unit else 0) + (1 if qual else 0)
+        if re.fullmatch(r"0?\d", num) and not unit and not qual:
+            continue  # list numbering, "cả 3 cấp"
+        score = (2 if unit.startswith("%") else 1 if unit else 0) + (1 if qual else 0) + (1 if "/" in num else 0)
+        if relevance is not None:
+            score += 8 * relevance(text[max(0, m.start() - 60): m.end() + 30])
         if score > best_score:
             best_score = score
-            best = " ".join(x for x in (qual, num + ("" if unit in ("%",) else " ") + unit if unit else num) if x).strip()
+            if unit.startswith("%"):
+                core = num + unit
+            else:
+                core = f"{num} {unit}".strip()
+            best = f"{qual} {core}".strip()
     return best
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clauses of a sentence: quantities and deadlines belong to the clause naming them
+    ("… đạt trên 87,5%, trong đó … có chứng chỉ đạt trên 52%")."""
+    out, a = [], start
+    for m in re.finditer(r";|, trong đó|, đồng thời|: \(|\(\w{1,3}\)|, (?=\d)", text[start:end]):
+        b = start + m.start()
+        if text[a:b].strip():
+            out.append((a, b))
+        a = start + m.end()
+    if text[a:end].strip():
+        out.append((a, end))
+    return out or [(start, end)]
+
+
+_OTHER_ACT = re.compile(r"\b(nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi|resolution|decree|decision|circular)\s+"
+                        r"(so\s+)?\d+")
+_PLAN_WORD = re.compile(r"\b(ke hoach|plan)\b")
+
+
+def _asks_about_other_act(question: str) -> bool:
+    """"Ai ký Nghị quyết 124/NQ-HĐND?" asks about the act a plan implements, which the
+    corpus does not hold — unlike "Ai ký kế hoạch thực hiện Nghị quyết 124?"."""
+    q = fold(question)
+    return bool(_OTHER_ACT.search(q)) and not _PLAN_WORD.search(q)
+
+
+_UNIT_ASKED = [
+    (re.compile(r"\b(phan tram|percent\w*|ty le|ti le|%)"), lambda v: "%" in v),
+    (re.compile(r"\b(ty dong|trieu dong|bao nhieu tien|usd|vnd|budget|kinh phi|money|funding)\b"),
+     lambda v: bool(re.search(r"(đồng|USD|VND)", v, re.IGNORECASE))),
+    (re.compile(r"\b(bao nhieu bac|may bac|xep thu|thu may|hang may|rank\w*)\b"), lambda v: bool(re.search(r"(bậc|/\d|hạng|thứ)", v))),
+]
+
+
+def unit_fits(question: str, value: str) -> bool:
+    """A quantity answer must have the unit the question asks for ("bao nhiêu tỷ đồng")."""
+    q = fold(question)
+    for pat, ok in _UNIT_ASKED[1:]:
+        if pat.search(q):
+            return ok(value)
+    if re.search(r"\b(phan tram|percent\w*|%)", q):
+        return "%" in value
+    return True
 
 
 def _find_span(text: str, pattern: str) -> tuple[int, int] | None:

@@ -28,20 +28,24 @@ class DocFact(str, Enum):
     NUMBER = "number"
     ISSUER = "issuer"
     TITLE = "title"
+    PERSON = "person"  # "Giám đốc Sở Nội vụ là ai?": plans name no officials but their signers
 
 
 _W = r"(?<![a-z0-9])"  # word start on folded text
 _E = r"(?![a-z0-9])"
 
 _DOCFACT = {
+    DocFact.PERSON: rf"{_W}((giam doc|pho giam doc|chu tich|pho chu tich|truong phong|truong ban|chanh van phong|"
+                    rf"bi thu)[^?]* la ai|who is the (director|chair\w*|head|chief|secretary)|"
+                    rf"(director|chair\w*|head|chief) of [^?]* (is who|named)){_E}",
     DocFact.SIGNER: rf"{_W}(ai ky|nguoi ky|ky ban hanh|ky van ban|ky ke hoach|duoc ky|ky boi|who signed|signed by|signer|signatory){_E}",
     DocFact.DATE: rf"{_W}(ngay ban hanh|ban hanh ngay|ban hanh (vao )?khi nao|ngay ky|ky ngay|ky (vao )?(ngay|khi) nao|"
-                  rf"ban hanh (vao )?ngay nao|ngay nao|issued on|issue date|date of issue|when was .* (issued|signed)|"
-                  rf"what date|dated){_E}",
+                  rf"ban hanh (vao )?ngay nao|ban hanh (vao )?nam nao|issued on|issue date|date of issue|"
+                  rf"when was .* (issued|signed|adopted)|what date .* (issued|signed)|dated){_E}",
     DocFact.NUMBER: rf"{_W}(so hieu|so ky hieu|ke hoach so may|so bao nhieu|document number|reference number|"
                     rf"what is the number|number of the plan){_E}",
     DocFact.ISSUER: rf"{_W}(co quan (nao )?ban hanh|ai ban hanh|don vi (nao )?ban hanh|who issued|issuing (body|authority)|"
-                    rf"issued by){_E}",
+                    rf"issued by|(which|what) (authority|body|agency|organi[sz]ation|office) issued){_E}",
     DocFact.TITLE: rf"{_W}(trich yeu|ten (cua )?(ke hoach|van ban)|title of){_E}",
 }
 
@@ -59,7 +63,8 @@ _PATTERNS: list[tuple[Intent, str]] = [
                       rf"hoan thanh (vao |truoc )?(khi nao|luc nao|nam nao|ngay nao)|nam nao|"
                       rf"when|deadline|by when|timeline|time ?frame|due|how often|frequency|"
                       rf"dinh ky|bao lau){_E}"),
-    (Intent.TARGET, rf"{_W}(bao nhieu|ty le|ti le|so luong|dat (muc|bao nhieu)|diem so|phan tram|"
+    (Intent.TARGET, rf"{_W}(bao nhieu|ty le|ti le|so luong|dat (muc|bao nhieu)|diem so|phan tram|thu may|xep thu|"
+                    rf"xep hang|hang may|rank\w*|"
                     rf"may (doanh nghiep|sang kien|cuoc|lan)|how many|how much|what percentage|percent\w*|"
                     rf"what share){_E}"),
     (Intent.LEAD, rf"{_W}(ai (thuc hien|lam|chiu)|co quan nao|don vi nao|so nao|ai|who|lead\w*|responsible){_E}"),
