@@ -23,7 +23,7 @@ from tracuu.retrieval.search import Filters, Searcher
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã nạp."
 NOT_FOUND_EN = "Not found in the loaded documents."
-ROW_BONUS = 0.1  # preference for a responsibility record over a free-text sentence
+ROW_BONUS = 0.05  # preference for a responsibility record over a free-text sentence
 
 # Question words and glue that say what is asked, not what about (folded).
 _QUESTION_WORDS = set("""
@@ -38,6 +38,8 @@ lead leads leading coordinate coordinates coordinating responsible charge target
 _AGENCY_HEAD = (r"(?:Sở|Ban|Văn phòng|UBND|Ủy ban|Uỷ ban|Trung tâm|Cổng|Công|Đài|Báo|Thanh tra|Công an|Hiệp hội|"
                 r"Phòng|Cục|Chi cục|Kho bạc|Bộ|Hội|Tỉnh đoàn|Liên đoàn|Ngân hàng|Bảo hiểm|Cơ quan|Các sở)")
 _AGENCY_BEFORE_LEAD = re.compile(rf"({_AGENCY_HEAD}[^,.;:()\n]{{0,70}}?)\s+(?:là cơ quan đầu mối,?\s*)?(?:chủ trì|phụ trách)")
+_AGENCY_AFTER_GIAO = re.compile(rf"[Gg]iao (?:cho )?({_AGENCY_HEAD}[^,.;:()\n]{{0,60}}?)\s+(?:chủ trì|giúp|tham mưu|theo dõi|"
+                                rf"làm đầu mối|phụ trách|thực hiện)")
 _LEAD_LABEL = re.compile(r"(?:Cơ quan|Đơn vị) chủ trì\s*:\s*([^\n]+?)\.?\s*(?:\n|$)")
 _AGENCY_TITLE = re.compile(rf"^(?:[a-zđI]\)\s*|\d+(?:\.\d+)*\.?\s*)?(?:Trách nhiệm của\s+)?({_AGENCY_HEAD}\b[^:;\n(]{{0,80}}?)\s*(?:\([^)]*\))?\s*(?::.*)?$")
 
@@ -138,6 +140,8 @@ class Assistant:
             answer.message += f" ({refusal})" if refusal else ""
             return answer
         terms = self.content_terms(question, pq)
+        self._terms = terms
+        self._unit_hint = unit_hint(question)
         # a province or plan number already enforced by the filters is not topic evidence
         enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
         terms = [t for t in terms if t not in enforced] or terms
@@ -203,7 +207,9 @@ class Assistant:
 
     def _entities_supported(self, ents: Entities, s: _Support) -> bool:
         doc = self.documents[s.doc_id]
-        context = fold(" ".join([doc.text[max(0, s.start - 300): s.end + 300], s.section,
+        sec = self._section_at(doc.doc_id, s.start)
+        near = doc.text[sec.start: min(sec.end, sec.start + 20000)] if sec else doc.text[max(0, s.start - 300): s.end + 300]
+        context = fold(" ".join([near, s.section,
                                  s.chunk.search_text if s.chunk else "", s.value]))
         for y in ents.years:
             if str(y) not in context and doc.year != y:
@@ -224,7 +230,7 @@ class Assistant:
         if intent == Intent.TARGET:
             if a.target:
                 return a.target
-            return best_quantity(a.task, lambda ctx: 0.0)
+            return best_quantity(a.task, lambda ctx: self.coverage(self._terms, ctx), self._unit_hint)
         return None
 
     def _from_records(self, intent: Intent, hits: list[Hit], terms: list[str]) -> list[_Support]:
@@ -376,7 +382,7 @@ class Assistant:
             title = _AGENCY_TITLE.match(sec.title) if sec else None
             if title and re.match(r"^[\s\-+•]*(Chủ trì|Là cơ quan đầu mối|Phụ trách|Chịu trách nhiệm)", sent):
                 return title.group(1).strip()
-            m = _LEAD_LABEL.search(sent) or _AGENCY_BEFORE_LEAD.search(sent)
+            m = _LEAD_LABEL.search(sent) or _AGENCY_AFTER_GIAO.search(sent) or _AGENCY_BEFORE_LEAD.search(sent)
             if m:
                 return m.group(1).strip(" -")
             if title and re.search(r"\b[Cc]hủ trì\b", sent):
@@ -390,11 +396,19 @@ class Assistant:
             m = re.search(r"Thời gian(?: thực hiện| hoàn thành)?\s*:\s*([^\n]+?)\.?\s*$", sent) or _DEADLINE.search(sent)
             return m.group(1).strip() if m else None
         if intent == Intent.TARGET:
-            return best_quantity(sent, lambda ctx: self.coverage(self._terms, ctx))
+            return best_quantity(sent, lambda ctx: self.coverage(self._terms, ctx), self._unit_hint)
         clean = " ".join(sent.split()).lstrip("-+• ").strip()
         return clean if len(clean) <= 250 else clean[:247].rsplit(" ", 1)[0] + " …"
 
     # -- helpers -----------------------------------------------------------------------
+    def _section_at(self, doc_id: str, offset: int):
+        """The top-level section holding ``offset`` (a year must be stated in the same part)."""
+        best = None
+        for s in self._sections.values():
+            if s.doc_id == doc_id and s.start <= offset < s.end and s.level == 1:
+                best = s
+        return best
+
     def _chunk(self, chunk_id: str) -> Chunk:
         return self.searcher.chunks[self._chunk_pos[chunk_id]]
 
@@ -410,7 +424,20 @@ class Assistant:
         return Citation(doc.doc_id, doc.doc_number, doc.title or doc.label, s.section, quote, s.start, s.end)
 
 
-def best_quantity(text: str, relevance=None) -> str | None:
+def unit_hint(question: str) -> tuple[set[str], bool | None]:
+    """What a quantity question counts: the words after "bao nhiêu"/"how many", and whether a
+    percentage is wanted (True), unwanted (False: "bao nhiêu đơn vị") or either (None)."""
+    q = fold(question)
+    m = re.search(r"(bao nhieu|how many|may|so luong)\s+((?:\w+\s*){1,3})", q)
+    words = set(m.group(2).split()) - _QUESTION_WORDS if m else set()
+    if re.search(r"(phan tram|percent\w*|ty le|ti le|share|proportion|rate)", q):
+        return words, True
+    if words and not words <= {"diem", "lan", "nam"}:
+        return words, False
+    return words, None
+
+
+def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] = (set(), None)) -> str | None:
     """The most answer-like number in ``text``, with its qualifier and unit ("trên 87,5%",
     "ít nhất 10.000 doanh nghiệp", "6/13"); years, dates and document numbers are skipped.
     ``relevance(context) -> float`` favours the number whose surrounding words match the question."""
@@ -428,7 +455,12 @@ def best_quantity(text: str, relevance=None) -> str | None:
             continue  # list numbering, "cả 3 cấp"
         score = (2 if unit.startswith("%") else 1 if unit else 0) + (1 if qual else 0) + (1 if "/" in num else 0)
         if relevance is not None:
-            score += 8 * relevance(text[max(0, m.start() - 60): m.end() + 30])
+            score += 10 * relevance(text[max(0, m.start() - 60): m.end() + 30])
+        words, percent = hint
+        if words & set(fold(unit).split()):
+            score += 3
+        if percent is not None and unit.startswith("%") != percent:
+            score -= 3
         if score > best_score:
             best_score = score
             if unit.startswith("%"):
