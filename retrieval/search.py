@@ -69,7 +69,7 @@ class SearchConfig:
     """Fusion weights; tuned on the eval dev split (see eval/README.md)."""
 
     fusion: Fusion = Fusion.WEIGHTED
-    w_dense: float = 0.45
+    w_dense: float = 0.25
     w_key: float = 0.35  # accented BM25 field
     w_folded: float = 0.20  # accent-folded BM25 field
     w_expansion: float = 0.5  # weight of acronym / English-hint terms in the lexical query
