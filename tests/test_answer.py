@@ -1,0 +1,127 @@
+"""Direct, cited answers — or an honest "not found" — on the bundled corpus."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import CORPUS, DOC_304, DOC_1886, DOC_QT
+from tracuu.cli import main
+from tracuu.index.store import Store
+from tracuu.ingest.pipeline import Ingestor
+from tracuu.retrieval.answer import Assistant, best_quantity
+from tracuu.normalize import match_key
+
+
+def _ok(ans, expected: str):
+    assert not ans.abstained, ans.message
+    assert match_key(expected) in match_key(ans.answer)
+    assert ans.citations
+
+
+@pytest.mark.parametrize("question,expected,intent", [
+    ("Cơ quan nào chủ trì mục tiêu DTI?", "Sở Thông tin và Truyền thông", "lead"),
+    ("co quan nao chu tri muc tieu DTI top 3", "Sở Thông tin và Truyền thông", "lead"),
+    ("Who leads the DTI target?", "Sở Thông tin và Truyền thông", "lead"),
+    ("Ai chủ trì chuyên đề 6?", "Sở Thông tin và Truyền thông", "lead"),
+    ("Cơ quan phối hợp thực hiện chuyên đề 4 là cơ quan nào?", "Sở Thông tin và Truyền thông", "partner"),
+    ("co quan phoi hop chuyen de 2", "Các sở, ban, ngành", "partner"),
+    ("Thời gian thực hiện chuyên đề 1?", "Hàng năm", "deadline"),
+    ("thoi gian thuc hien chuyen de 7", "Thường xuyên", "deadline"),
+    ("When is Thematic topic 5 carried out?", "Thường xuyên", "deadline"),
+    ("Điểm số định hướng chỉ tiêu chất lượng website của tỉnh là bao nhiêu?", "52,61", "target"),
+    ("ty le lao dong qua dao tao dat bao nhieu", "87,5%", "target"),
+    ("Ai ký Kế hoạch 1886/KH-UBND?", "Trần Thắng", "docfact"),
+    ("ai ky ke hoach 304", "Bùi Văn Khắng", "docfact"),
+    ("Who signed plan 1886?", "Trần Thắng", "docfact"),
+    ("Kế hoạch 304/KH-UBND ban hành ngày nào?", "26/12/2022", "docfact"),
+    ("When was plan 1886 issued?", "10/09/2021", "docfact"),
+])
+def test_each_intent_answers_in_each_language(assistant, question, expected, intent):
+    ans = assistant.ask(question)
+    assert ans.intent == intent
+    _ok(ans, expected)
+
+
+def test_table_cell_answer_cites_its_row(assistant):
+    ans = assistant.ask("Ai chủ trì triển khai Kiến trúc Chính quyền điện tử của tỉnh theo Kế hoạch 1886?")
+    _ok(ans, "Sở Thông tin và Truyền thông")
+    c = ans.citations[0]
+    assert c.doc_id == DOC_1886 and c.doc_number == "1886/KH-UBND"
+    doc = assistant.documents[DOC_1886]
+    row = doc.text[c.start:c.end]
+    assert "Triển khai Kiến trúc Chính quyền điện tử của tỉnh" in row and "Sở Thông tin và Truyền thông" in row
+    assert "Phụ lục" in c.section
+
+
+def test_quantity_keeps_its_qualifier(assistant):
+    ans = assistant.ask("Tỷ trọng lao động qua đào tạo phải đạt bao nhiêu?")
+    _ok(ans, "trên 87,5%")
+    assert best_quantity("Phấn đấu đến năm 2025 có ít nhất 10.000 doanh nghiệp thành lập mới") == \
+        "ít nhất 10.000 doanh nghiệp thành lập mới"
+    assert best_quantity("tổ chức 02 cuộc/năm") == "02 cuộc/năm"
+
+
+@pytest.mark.parametrize("question", [
+    "Ai chủ trì chỉ số DTI của tỉnh Thanh Hóa?",      # province not in the corpus
+    "Ai ký Kế hoạch 305/KH-UBND?",                     # document not in the corpus
+    "Số hiệu kế hoạch của Văn phòng UBND tỉnh Quảng Trị là gì?",  # blank in the source
+    "Giám đốc Sở Nội vụ tỉnh Quảng Ninh là ai?",       # officials are not named
+    "Kế hoạch 304/KH-UBND bố trí tổng kinh phí bao nhiêu tỷ đồng?",  # no amount given
+])
+def test_abstains_when_the_documents_do_not_say(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.abstained and ans.answer is None and not ans.citations
+    assert "Không tìm thấy" in ans.message
+    assert ans.hits  # the closest passages are still shown
+
+
+def test_agency_duties(assistant):
+    ans = assistant.ask("Sở Nội vụ phải làm gì?")
+    assert not ans.abstained and ans.intent == "duties"
+    assert "Sở Nội vụ" in ans.citations[0].section
+
+
+def test_english_answer_is_labelled_and_keeps_vietnamese_names(assistant):
+    ans = assistant.ask("Which agency leads Thematic topic 6?")
+    assert ans.answer.startswith("Lead agency: ") and "Sở Thông tin và Truyền thông" in ans.answer
+
+
+def test_two_documents_that_disagree_are_both_answered(tmp_path):
+    other = tmp_path / "corpus"
+    other.mkdir()
+    (other / "qt.txt").write_text((CORPUS / "001_116e88d5bca89d95.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (other / "ht.txt").write_text(
+        "ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nSố: 77/KH-UBND\n\n"
+        "Hà Tĩnh, ngày 5 tháng 4 năm 2024\n\nKẾ HOẠCH\n\nCải thiện Chỉ số năng lực cạnh tranh cấp tỉnh năm 2024\n\n"
+        "I. MỤC TIÊU\n\nNâng cao chất lượng thông tin điện tử của tỉnh.\n\nPhụ lục\nPHÂN CÔNG THEO DÕI CÁC CHỈ TIÊU\n\n"
+        "STT\tChỉ tiêu\tĐiểm số định hướng đến năm 2025\tĐơn vị chủ trì\tĐơn vị phối hợp\n"
+        "1.\tChất lượng website của tỉnh - Điều chỉnh năm 2021\t60,00\tSở Thông tin và Truyền thông\tCác sở, ngành\n"
+        "2.\tTỷ lệ DN thường xuyên truy cập vào website của UBND tỉnh (%)\t70%\tSở Thông tin và Truyền thông\tCác sở, ngành\n",
+        encoding="utf-8")
+    store = Store(tmp_path / "store")
+    Ingestor(store, None, None, show_progress=False).run([other])
+    ans = Assistant(store).ask("Điểm số định hướng của chỉ tiêu chất lượng website của tỉnh là bao nhiêu?")
+    assert not ans.abstained
+    assert "52,61" in ans.answer and "60,00" in ans.answer
+    assert {c.doc_id for c in ans.citations} == {"qt", "ht"}
+
+
+def test_cli_ask_json_contract(corpus_store, capsys, tmp_path):
+    assert main(["ask", "--store", str(corpus_store), "--json", "Ai ký kế hoạch 1886?"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert set(obj) == {"question", "answer", "abstained", "intent", "confidence", "citations", "hits"}
+    assert "Trần Thắng" in obj["answer"]
+    assert set(obj["citations"][0]) == {"doc_id", "doc_number", "title", "section", "quote", "start", "end"}
+    qfile = tmp_path / "q.jsonl"
+    qfile.write_text('{"id": "a", "question": "ai chu tri chuyen de 6"}\n{"id": "b", "question": "Ai ký Kế hoạch 305/KH-UBND?"}\n',
+                     encoding="utf-8")
+    assert main(["ask", "--store", str(corpus_store), "--json", "--questions", str(qfile)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["id"] for x in lines] == ["a", "b"]
+    assert "Sở Thông tin và Truyền thông" in lines[0]["answer"] and lines[1]["abstained"]
+    assert main(["search", "--store", str(corpus_store), "--json", "--questions", str(qfile), "-k", "3"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert lines[0]["id"] == "a" and len(lines[0]["hits"]) == 3
+    assert set(lines[0]["hits"][0]) == {"chunk_id", "doc_id", "section", "text", "score"}
