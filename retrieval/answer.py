@@ -142,6 +142,7 @@ class Assistant:
         terms = self.content_terms(question, pq)
         self._terms = terms
         self._unit_hint = unit_hint(question)
+        self._ident = _IDENT.search(fold(question))
         # a province or plan number already enforced by the filters is not topic evidence
         enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
         terms = [t for t in terms if t not in enforced] or terms
@@ -153,7 +154,7 @@ class Assistant:
             supports = [support] if support else []
         elif intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET):
             rows = self._from_records(intent, hits, terms)
-            text = self._from_text(intent, hits, terms)
+            text = self._from_text(intent, hits, terms, rows=False)
             # a record wins unless a sentence carries the question clearly better
             if rows and (not text or rows[0].score + ROW_BONUS >= text[0].score):
                 supports = rows
@@ -249,7 +250,11 @@ class Assistant:
             if not value:
                 continue
             rel = h.score / top
-            cands.append(_Support(value, a.doc_id, a.start, a.end, a.section_path, cov, 0.5 * rel + 0.5 * cov, chunk))
+            score = 0.5 * rel + 0.5 * cov
+            if self._ident:  # "chuyên đề 5", "indicator 12": the row's own number decides
+                same = re.search(rf"(?<![\d.]){self._ident.group(2)}(?![\d.])", a.row_number.split(".")[-1] or a.row_number)
+                score += 0.3 if same else -0.1
+            cands.append(_Support(value, a.doc_id, a.start, a.end, a.section_path, cov, score, chunk))
         if not cands:
             return []
         cands.sort(key=lambda s: -s.score)
@@ -342,13 +347,13 @@ class Assistant:
         return [items[0][1]]
 
     # -- extractive ---------------------------------------------------------------------
-    def _from_text(self, intent: Intent, hits: list[Hit], terms: list[str]) -> list[_Support]:
+    def _from_text(self, intent: Intent, hits: list[Hit], terms: list[str], rows: bool = True) -> list[_Support]:
         """The best clause of the top passages that holds an answer of the asked kind."""
         self._terms = terms
         top = hits[0].score or 1.0
         best: _Support | None = None
         for h in hits[:8]:
-            if h.kind == "meta":
+            if h.kind == "meta" or (h.kind == "row" and not rows):
                 continue
             chunk = self._chunk(h.chunk_id)
             doc = self.documents[h.doc_id]
@@ -485,6 +490,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out or [(start, end)]
 
 
+_IDENT = re.compile(r"\b(chuyen de|thematic topic|topic|chi tieu|indicator|stt|row|dong|muc)\s+(?:so\s+|no\.?\s*)?(\d{1,2})\b")
 _OTHER_ACT = re.compile(r"\b(nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi|resolution|decree|decision|circular)\s+"
                         r"(so\s+)?\d+")
 _PLAN_WORD = re.compile(r"\b(ke hoach|plan)\b")

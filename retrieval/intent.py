@@ -42,7 +42,7 @@ _DOCFACT = {
     DocFact.DATE: rf"{_W}(ngay ban hanh|ban hanh ngay|ban hanh (vao )?khi nao|ngay ky|ky ngay|ky (vao )?(ngay|khi) nao|"
                   rf"ban hanh (vao )?ngay nao|ban hanh (vao )?nam nao|issued on|issue date|date of issue|"
                   rf"when was .* (issued|signed|adopted)|what date .* (issued|signed)|dated){_E}",
-    DocFact.NUMBER: rf"{_W}(so hieu|so ky hieu|ke hoach so may|so bao nhieu|document number|reference number|"
+    DocFact.NUMBER: rf"{_W}(so hieu|so ky hieu|(ke hoach|van ban|quyet dinh)( nay)?( co)? so (may|bao nhieu|gi)|document number|reference number|"
                     rf"what is the number|number of the plan){_E}",
     DocFact.ISSUER: rf"{_W}(co quan (nao )?ban hanh|ai ban hanh|don vi (nao )?ban hanh|who issued|issuing (body|authority)|"
                     rf"issued by|(which|what) (authority|body|agency|organi[sz]ation|office) issued){_E}",
