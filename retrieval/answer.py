@@ -147,7 +147,15 @@ class Assistant:
         enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
         terms = [t for t in terms if t not in enforced] or terms
 
-        if intent == Intent.DOCFACT and _asks_about_other_act(question):
+        if _asks_about_other_act(question) and (intent == Intent.DOCFACT or intent == Intent.DEADLINE):
+            # the corpus only mentions such acts: their date is quoted ("Nghị quyết số 124/NQ-HĐND
+            # ngày 04/11/2022"), their signer or content is not
+            support = self._act_date(question) if fact in (DocFact.DATE, None) else None
+            if support is None:
+                return answer
+            answer.answer, answer.abstained, answer.message = support.value, False, ""
+            answer.confidence = 1.0
+            answer.citations = [self._citation(support)]
             return answer
         if intent == Intent.DOCFACT:
             support = self._docfact(fact, hits, ents, filters)
@@ -299,6 +307,25 @@ class Assistant:
         if not value:
             return None
         return _Support(value, doc.doc_id, span[0], span[1], "Thông tin văn bản", 1.0, 1.0)
+
+    def _act_date(self, question: str) -> _Support | None:
+        """Date of an act the plans cite, read from the citation itself."""
+        m = _OTHER_ACT_NUMBER.search(fold(question))
+        if not m:
+            return None
+        num = m.group(2)
+        pat = re.compile(rf"(?:(?:Nghị quyết|Nghị định|Quyết định|Thông tư|Chỉ thị)\s+(?:số\s+)?)?(?<![\d/]){num}/[^\s,;]*"
+                         rf"\s+ngày\s+(\d{{1,2}}/\d{{1,2}}/\d{{4}})")
+        for doc in self.documents.values():
+            hit = pat.search(doc.text)
+            if hit:
+                return _Support(hit.group(1), doc.doc_id, hit.start(), hit.end(),
+                                self._section_title(doc.doc_id, hit.start()), 1.0, 1.0)
+        return None
+
+    def _section_title(self, doc_id: str, offset: int) -> str:
+        inner = [s for s in self._sections.values() if s.doc_id == doc_id and s.start <= offset < s.end]
+        return max(inner, key=lambda s: s.level).breadcrumb if inner else ""
 
     def _agency_sections(self) -> dict[str, list]:
         """Sections titled with an agency ("b) Sở Nội vụ", "2. Trách nhiệm của Sở Nội vụ")."""
@@ -493,6 +520,8 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _IDENT = re.compile(r"\b(chuyen de|thematic topic|topic|chi tieu|indicator|stt|row|dong|muc)\s+(?:so\s+|no\.?\s*)?(\d{1,2})\b")
 _OTHER_ACT = re.compile(r"\b(nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi|resolution|decree|decision|circular)\s+"
                         r"(so\s+)?\d+")
+_OTHER_ACT_NUMBER = re.compile(r"\b(nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi|resolution|decree|decision|circular)"
+                               r"\s+(?:so\s+)?(\d+)")
 _PLAN_WORD = re.compile(r"\b(ke hoach|plan)\b")
 
 
