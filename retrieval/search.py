@@ -6,6 +6,7 @@ in, plain data out), so the eval harness, the CLI and the app call the same thin
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -163,11 +164,19 @@ class Searcher:
         out = np.zeros(len(self.chunks), dtype=np.float32)
         if self.dense is None:
             return out
-        text = pq.original if pq.lang == "en" else (pq.restored if self.config.restore else pq.key)
-        vec = self.embedder.encode_queries([text])[0]
-        scores, ids = self.dense.search(vec, self.config.dense_candidates)
+        scores, ids = self.dense.search(self.query_vector(pq), self.config.dense_candidates)
         out[ids] = scores
         return out
+
+    def query_vector(self, pq: ParsedQuery) -> np.ndarray:
+        """e5 vector of the query as the model should read it (English as typed, Vietnamese
+        with restored diacritics); cached, since ``ask`` and ``search`` both need it."""
+        text = pq.original if pq.lang == "en" else (pq.restored if self.config.restore else pq.key)
+        return self._encode_query(text)
+
+    @functools.lru_cache(maxsize=512)
+    def _encode_query(self, text: str) -> np.ndarray:
+        return self.embedder.encode_queries([text])[0]
 
     def score(self, query: str, mode: Mode = Mode.HYBRID) -> tuple[np.ndarray, ParsedQuery]:
         pq = self.parse(query)
