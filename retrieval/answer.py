@@ -25,15 +25,17 @@ NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã nạp
 NOT_FOUND_EN = "Not found in the loaded documents."
 ROW_BONUS = 0.05  # preference for a responsibility record over a free-text sentence
 
-# Question words and glue that say what is asked, not what about (folded).
+# Question words and glue that say what is asked, not what about. Compared in accented key
+# form: folded, "cơ sở" and "có số" would collide.
 _QUESTION_WORDS = set("""
-ai nao gi la cua co duoc khong bao nhieu khi gio the nhu vay va hay hoac thi ma o tai trong cho voi de theo ve
-nhung cac mot do day kia nay sao phai lam can chu tri phoi hop thoi gian han thuc hien trach nhiem chiu phu
-co quan don vi so may diem ty le muc tieu chi tieu bang dat luc nam ngay thang vao truoc sau la gi
-ke hoach phu luc van ban quy dinh noi dung
+ai nào gì là của có được không bao nhiêu khi giờ thế như vậy và hay hoặc thì mà ở tại trong cho với để theo về
+những các một đó đây kia này sao phải làm cần chủ trì phối hợp thời gian hạn thực hiện trách nhiệm chịu phụ
+cơ quan đơn vị mấy điểm tỷ lệ tỉ mục tiêu chỉ bằng đạt lúc năm ngày tháng vào trước sau
+kế hoạch phụ lục văn bản quy định nội dung do
 who what which when how many much does do is are the of for in on to by a an and or with be was were has have
 lead leads leading coordinate coordinates coordinating responsible charge target deadline plan agency department
 """.split())
+_FOLDED_QUESTION_WORDS = {fold(w) for w in _QUESTION_WORDS if fold(w) == w}
 
 _AGENCY_HEAD = (r"(?:Sở|Ban|Văn phòng|UBND|Ủy ban|Uỷ ban|Trung tâm|Cổng|Công|Đài|Báo|Thanh tra|Công an|Hiệp hội|"
                 r"Phòng|Cục|Chi cục|Kho bạc|Bộ|Hội|Tỉnh đoàn|Liên đoàn|Ngân hàng|Bảo hiểm|Cơ quan|Các sở)")
@@ -84,7 +86,7 @@ class Assistant:
     """Answers questions over one store; the model and indexes are loaded once."""
 
     def __init__(self, store: Store | str | Path | None = None, searcher: Searcher | None = None,
-                 abstain_below: float = 0.25):
+                 abstain_below: float = 0.5):
         self.searcher = searcher or Searcher(store)
         snap = self.searcher.snapshot
         self.documents: dict[str, Document] = self.searcher.documents
@@ -105,16 +107,16 @@ class Assistant:
     def content_terms(self, question: str, pq) -> list[str]:
         """Folded syllables that carry the question's topic (question words removed)."""
         if pq.lang == "en":
-            toks = fold(" ".join(syllables(" ".join(pq.expansions)))).split() + [a.lower() for a in pq.acronyms]
-            toks += [t for t in re.findall(r"\d+", question)]
+            keys = syllables(" ".join(pq.expansions)) + [a.lower() for a in pq.acronyms]
+            keys += re.findall(r"\d+", question)
             # Vietnamese words typed inside an English question ("chuyên đề 6")
-            toks += [t for t in fold(" ".join(syllables(question))).split() if t in self._df and t not in _QUESTION_WORDS
-                     and not re.fullmatch(r"[a-z]{4,}", t)]
+            keys += [t for t in syllables(question) if fold(t) in self._df and not re.fullmatch(r"[a-z]{4,}", t)]
         else:
-            toks = fold(" ".join(syllables(" ".join([pq.restored] + pq.expansions)))).split()
+            keys = syllables(pq.restored)
         seen: list[str] = []
-        for t in toks:
-            if t not in _QUESTION_WORDS and t not in seen and len(t) > 0:
+        for k in keys:
+            t = fold(k)
+            if k not in _QUESTION_WORDS and t not in _FOLDED_QUESTION_WORDS and t not in seen:
                 seen.append(t)
         return seen
 
@@ -131,6 +133,9 @@ class Assistant:
         intent, fact = detect_intent(question)
         pq = self.searcher.parse(question)
         english = pq.lang == "en"
+        if intent in (Intent.LEAD, Intent.PARTNER) and not _ASKS_AGENCY.search(fold(question)) \
+                and self._named_agency(question):
+            intent = Intent.DUTIES  # "Sở X chịu trách nhiệm triển khai những gì?" asks what, not who
         ents = find_entities(question)
         refusal = self._entity_refusal(ents, filters)
         hits = self.searcher.search(question, k=max(k, 20), filters=filters)
@@ -260,8 +265,7 @@ class Assistant:
             rel = h.score / top
             score = 0.5 * rel + 0.5 * cov
             if self._ident:  # "chuyên đề 5", "indicator 12": the row's own number decides
-                same = re.search(rf"(?<![\d.]){self._ident.group(2)}(?![\d.])", a.row_number.split(".")[-1] or a.row_number)
-                score += 0.3 if same else -0.1
+                score += 0.3 if _row_matches(self._ident, a.row_number) else -0.1
             cands.append(_Support(value, a.doc_id, a.start, a.end, a.section_path, cov, score, chunk))
         if not cands:
             return []
@@ -341,11 +345,9 @@ class Assistant:
         """An agency's duties: the item of its own section (or a record it leads) that best
         matches the rest of the question; the first item when the question is generic."""
         agencies = self._agency_sections()
-        qf = f" {' '.join(fold(question).split())} "
-        named = [a for a in agencies if f" {fold(a)} " in qf or f" {fold(a).replace(' tinh', '')} " in qf]
-        if not named:
+        agency = self._named_agency(question)
+        if not agency:
             return []
-        agency = max(named, key=len)
         rest = [t for t in terms if t not in set(fold(agency).split())]
         top_docs = {h.doc_id for h in hits[:5]}
         items: list[tuple[float, _Support]] = []
@@ -368,10 +370,40 @@ class Assistant:
                 if len(value) > 240:
                     value = value[:240].rsplit(" ", 1)[0] + " …"
                 items.append((rank, _Support(value, sec.doc_id, a, b, " › ".join(sec.path), max(cov, 0.6), 1.0)))
-        if not items:
-            return []
         items.sort(key=lambda x: -x[0])
-        return [items[0][1]]
+        if rest and (not items or items[0][0] < 0.5):
+            # the duty may sit in a sentence that names the agency inside another section
+            mention = self._agency_sentence(agency, hits, rest)
+            if mention and (not items or mention.coverage > items[0][0]):
+                return [mention]
+        return [items[0][1]] if items else []
+
+    def _named_agency(self, question: str) -> str | None:
+        """The longest agency with its own section that the question names."""
+        words = " ".join(re.findall(r"\w+", fold(question)))
+        qf = f" {words} "
+        named = [a for a in self._agency_sections()
+                 if f" {fold(a)} " in qf or f" {fold(a).replace(' tinh', '')} " in qf]
+        return max(named, key=len) if named else None
+
+    def _agency_sentence(self, agency: str, hits: list[Hit], rest: list[str]) -> _Support | None:
+        best = None
+        key = fold(agency)
+        for h in hits[:10]:
+            if h.kind == "meta":
+                continue
+            doc = self.documents[h.doc_id]
+            for m in _SENT.finditer(doc.text[h.start:h.end]):
+                sent = m.group(0)
+                if key not in fold(sent):
+                    continue
+                cov = self.coverage(rest, sent)
+                if best is None or cov > best.coverage:
+                    a, b = h.start + m.start(), h.start + m.end()
+                    value = " ".join(sent.split()).lstrip("-+• ")
+                    value = value if len(value) <= 240 else value[:240].rsplit(" ", 1)[0] + " …"
+                    best = _Support(value, h.doc_id, a, b, h.section, cov, cov)
+        return best
 
     # -- extractive ---------------------------------------------------------------------
     def _from_text(self, intent: Intent, hits: list[Hit], terms: list[str], rows: bool = True) -> list[_Support]:
@@ -517,7 +549,18 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out or [(start, end)]
 
 
+_ASKS_AGENCY = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|phong nao|nhung (co quan|don vi|so)|"
+                          r"who|which (agency|agencies|department|unit|office|body|division|bodies))\b")
 _IDENT = re.compile(r"\b(chuyen de|thematic topic|topic|chi tieu|indicator|stt|row|dong|muc)\s+(?:so\s+|no\.?\s*)?(\d{1,2})\b")
+def _row_matches(ident: re.Match, row_number: str) -> bool:
+    """"chuyên đề 5" names the row "Chuyên đề 5"; "chỉ tiêu 12" names row "12" (not "1.12")."""
+    label, num = ident.group(1), ident.group(2)
+    row = fold(row_number)
+    if label in ("chuyen de", "thematic topic", "topic"):
+        return bool(re.fullmatch(rf"chuyen de {num}", row))
+    return row.split(".")[-1].strip() == num and "chuyen de" not in row
+
+
 _OTHER_ACT = re.compile(r"\b(nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi|resolution|decree|decision|circular)\s+"
                         r"(so\s+)?\d+")
 _OTHER_ACT_NUMBER = re.compile(r"\b(nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi|resolution|decree|decision|circular)"
