@@ -38,7 +38,7 @@ _DOCFACT = {
     DocFact.PERSON: rf"{_W}((giam doc|pho giam doc|chu tich|pho chu tich|truong phong|truong ban|chanh van phong|"
                     rf"bi thu)[^?]* la ai|who is the (director|chair\w*|head|chief|secretary)|"
                     rf"(director|chair\w*|head|chief) of [^?]* (is who|named)){_E}",
-    DocFact.SIGNER: rf"{_W}(ai ky|nguoi ky|ky ban hanh|ky van ban|ky ke hoach|duoc ky|ky boi|who signed|signed by|signer|signatory){_E}",
+    DocFact.SIGNER: rf"{_W}(ai ky|nguoi ky|ky boi|boi ai|who signed|signed by|signer|signatory){_E}",
     DocFact.DATE: rf"{_W}(ngay ban hanh|ban hanh ngay|ban hanh (vao )?khi nao|ngay ky|ky ngay|ky (vao )?(ngay|khi) nao|"
                   rf"ban hanh (vao )?ngay nao|ban hanh (vao )?nam nao|issued on|issue date|date of issue|"
                   rf"when was .* (issued|signed|adopted)|what date .* (issued|signed)|dated){_E}",
