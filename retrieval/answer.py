@@ -23,6 +23,7 @@ from tracuu.retrieval.search import Filters, Searcher
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã nạp."
 NOT_FOUND_EN = "Not found in the loaded documents."
+FALLBACK_COVERAGE = 0.65  # a plain sentence answering a who/when/how-much question must match closely
 ROW_BONUS = 0.05  # preference for a responsibility record over a free-text sentence
 
 # Question words and glue that say what is asked, not what about. Compared in accented key
@@ -181,6 +182,11 @@ class Assistant:
         supports = [s for s in supports if self._entities_supported(ents, s)]
         if intent == Intent.TARGET:
             supports = [s for s in supports if unit_fits(question, s.value)]
+        if not supports and intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET):
+            # no agency, date or number of the asked kind: the best sentence may still answer
+            # (free text such as a QA paragraph), judged by the same coverage bar
+            supports = [s for s in self._from_text(Intent.OPEN, hits, terms)
+                        if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE]
         if not supports:
             return answer
         best = supports[0]
