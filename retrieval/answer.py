@@ -50,7 +50,8 @@ _QUALIFIER = r"(?:trên|dưới|tối thiểu|tối đa|ít nhất|không quá|k
 _QUANTITY = re.compile(
     rf"((?:{_QUALIFIER}\s+){{0,2}})(\d+(?:[.,]\d+)*(?:\s*/\s*\d+(?!\d*/))?)\s*"
     rf"(%(?:\s*trở lên)?|(?:điểm|tỷ USD|tỷ đồng|triệu đồng|bậc|lần|cuộc|sáng kiến|doanh nghiệp|cơ sở dữ liệu|"
-    rf"đơn vị|hồ sơ|thủ tục|ngày|giờ|tháng|người)(?:[ /][^\s,.;:()]+){{0,3}})?",
+    rf"đơn vị|hồ sơ|thủ tục|ngày|giờ|tháng|người|triệu|nghìn|tỷ|km²|km2|km|m²|ha|kg|tấn|USD|đồng)"
+    rf"(?:[ /][^\s,.;:()]+){{0,3}})?",
     re.IGNORECASE,
 )
 _DEADLINE = re.compile(
@@ -59,7 +60,8 @@ _DEADLINE = re.compile(
     r"(?:quý [IV]+/?\d{0,4}|năm 20\d\d|20\d\d\s*-\s*20\d\d))",
     re.IGNORECASE,
 )
-_SENT = re.compile(r"[^.;!?\n]+(?:[.;!?]|$)", re.MULTILINE)
+# a sentence ends at . ; ! ? or a line end — but not at the dot inside "3.359,82" or "10.000"
+_SENT = re.compile(r"(?:[^.;!?\n]|(?<=\d)\.(?=\d))+(?:[.;!?]|$)", re.MULTILINE)
 
 
 @dataclass
@@ -212,11 +214,13 @@ class Assistant:
         docs = list(self.documents.values())
         if ents.provinces:
             have = {fold(d.province or "") for d in docs}
-            missing = [p for p in ents.provinces if fold(p) not in have]
+            # a province neither issuing a document nor named in any is not in the corpus
+            missing = [p for p in ents.provinces if fold(p) not in have and not self._mentioned(p)]
             if missing:
                 return f"không có văn bản của {', '.join(missing)}"
-            if not filters.province and len(ents.provinces) == 1:
-                filters.province = next(d.province for d in docs if fold(d.province or "") == fold(ents.provinces[0]))
+            issuing = [p for p in ents.provinces if fold(p) in have]
+            if not filters.province and len(issuing) == 1 and len(ents.provinces) == 1:
+                filters.province = next(d.province for d in docs if fold(d.province or "") == fold(issuing[0]))
         for num in ents.doc_numbers:
             matched = [d for d in docs if number_matches(num, d.doc_number)]
             if not matched:
@@ -224,6 +228,11 @@ class Assistant:
             if not filters.doc:
                 filters.doc = [d.doc_id for d in matched]
         return ""
+
+    def _mentioned(self, name: str) -> bool:
+        """Whether any document's text names ``name`` (accents and case ignored)."""
+        key = f" {fold(name)} "
+        return any(key in f" {' '.join(fold(d.text).split())} " for d in self.documents.values())
 
     def _entities_supported(self, ents: Entities, s: _Support) -> bool:
         doc = self.documents[s.doc_id]

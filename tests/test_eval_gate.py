@@ -16,3 +16,39 @@ def test_gold_test_split_meets_thresholds(assistant):
     assert thresholds["min"]["accuracy"] > 0 and thresholds["min"]["hit@5"] > 0  # a gate, not a formality
     failures = check_thresholds(results, thresholds)
     assert not failures, "below thresholds:\n" + "\n".join(failures)
+
+
+def test_squad_style_set_is_ingested_and_answered(tmp_path):
+    """A public-QA-shaped file (SQuAD JSON): its contexts become documents, ingested into a
+    temporary store, and general questions (not plan-specific) are answered or refused."""
+    import json
+
+    from tracuu.eval.cli import evaluate
+
+    data = {"version": "v2.0", "data": [
+        {"title": "Hà Nội", "paragraphs": [{
+            "context": "Hà Nội là thủ đô của nước Cộng hòa xã hội chủ nghĩa Việt Nam. Thành phố có diện tích "
+                       "3.359,82 km². Năm 2010, Hà Nội kỷ niệm 1000 năm Thăng Long.",
+            "qas": [
+                {"id": "q1", "question": "Thủ đô của Việt Nam là thành phố nào?",
+                 "answers": [{"text": "Hà Nội", "answer_start": 0}], "is_impossible": False},
+                {"id": "q2", "question": "Diện tích của Hà Nội là bao nhiêu?",
+                 "answers": [{"text": "3.359,82 km²", "answer_start": 87}], "is_impossible": False},
+                {"id": "q3", "question": "Dân số Hà Nội năm 2050 là bao nhiêu?", "answers": [], "is_impossible": True},
+            ]}]},
+        {"title": "Huế", "paragraphs": [{
+            "context": "Huế từng là kinh đô của Việt Nam dưới triều Nguyễn từ năm 1802 đến năm 1945. "
+                       "Sông Hương chảy qua thành phố Huế.",
+            "qas": [
+                {"id": "q4", "question": "Sông nào chảy qua thành phố Huế?",
+                 "answers": [{"text": "Sông Hương", "answer_start": 77}], "is_impossible": False},
+                {"id": "q5", "question": "Huế là kinh đô dưới triều đại nào?",
+                 "answers": [{"text": "triều Nguyễn", "answer_start": 40}], "is_impossible": False},
+            ]}]},
+    ]}
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    results = evaluate(path, None, ["hybrid"])["hybrid"]
+    overall = results["overall"]
+    assert overall["hit@1"] == 1.0
+    assert overall["accuracy"] >= 0.75 and overall["abstention_recall"] == 1.0
