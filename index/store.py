@@ -134,9 +134,12 @@ class Store:
         pointer = self.root / "CURRENT"
         if not pointer.exists():
             return None
-        name = pointer.read_text().strip()
+        try:
+            name = pointer.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreError(f"{pointer} is unreadable ({exc}); {rebuild_hint(self.root)}") from exc
         path = self.root / name
-        if not name or not path.is_dir():
+        if not name or "/" in name or not path.is_dir():
             raise StoreError(f"{pointer} names a missing snapshot '{name}'; {rebuild_hint(self.root)}")
         return path
 

@@ -231,8 +231,10 @@ class Assistant:
 
     def _mentioned(self, name: str) -> bool:
         """Whether any document's text names ``name`` (accents and case ignored)."""
-        key = f" {fold(name)} "
-        return any(key in f" {' '.join(fold(d.text).split())} " for d in self.documents.values())
+        if not hasattr(self, "_folded_docs"):
+            self._folded_docs = [f" {' '.join(re.findall(r'[a-z0-9]+', fold(d.text)))} " for d in self.documents.values()]
+        key = f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} "
+        return any(key in text for text in self._folded_docs)
 
     def _entities_supported(self, ents: Entities, s: _Support) -> bool:
         doc = self.documents[s.doc_id]

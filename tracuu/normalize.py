@@ -152,9 +152,13 @@ def _fold_word(word: str) -> str:
     return "".join(out).replace("đ", "d").replace("Đ", "D")
 
 
+_STRAY_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Accent-folded lower-case form: "Sở Thông tin" → "so thong tin"."""
-    return _WORD.sub(lambda m: _fold_word(m.group(0)), search_key(text))
+    # word by word (cached), then any combining mark left outside a word ("À̀")
+    return _STRAY_MARKS.sub("", _WORD.sub(lambda m: _fold_word(m.group(0)), search_key(text)))
 
 
 def has_diacritics(text: str) -> bool:
