@@ -263,6 +263,14 @@ def _match_english(words: list[str], only_foreign: bool) -> list[int]:
     return found
 
 
+# Numbered items named in English keep their number next to the Vietnamese label, so
+# "thematic topic 6" meets "Chuyên đề 6" as a phrase, not as a stray "6".
+_NUMBERED_EN = (
+    (re.compile(r"\b(?:thematic\s+)?topics?\s+(?:no\.?\s*|number\s+)?(\d{1,2})\b"), "chuyên đề {}"),
+    (re.compile(r"\bindicators?\s+(?:no\.?\s*|number\s+)?(\d{1,2})\b"), "chỉ tiêu {}"),
+)
+
+
 def _expansions(original: str, restored: str, lang: str) -> tuple[list[str], list[str]]:
     rows = _acronym_rows()
     typed = {fold(t): t for t, acr in _word_tokens(original) if acr}
@@ -285,6 +293,9 @@ def _expansions(original: str, restored: str, lang: str) -> tuple[list[str], lis
     words = _ASCII_WORD.findall(fold(original))
     for entry in _match_english(words, only_foreign=lang != "en"):
         terms += hints[entry][1]
+    if lang == "en":
+        for pattern, label in _NUMBERED_EN:
+            terms += [label.format(m.group(1)) for m in pattern.finditer(fold(original))]
     present = f" {' '.join(_WORD.findall(restored))} "
     out: list[str] = []
     for term in terms:
