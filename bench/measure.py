@@ -168,7 +168,10 @@ def machine_info() -> dict[str, Any]:
 
 def clear_query_cache(searcher) -> None:
     """Forget the query vectors a searcher has cached, so the next timed query costs what a
-    new question costs (every ``lru_cache``-wrapped method of its class is cleared)."""
+    new question costs (its own cache and any ``lru_cache``-wrapped method of its class)."""
+    own = getattr(searcher, "_query_cache", None)
+    if callable(getattr(own, "cache_clear", None)):
+        own.cache_clear()
     for name in dir(type(searcher)):
         attr = getattr(type(searcher), name, None)
         if callable(getattr(attr, "cache_clear", None)):

@@ -124,6 +124,9 @@ class Searcher:
         if (path / RESTORER).exists():
             self.restorer = DiacriticRestorer.from_dict(json.loads((path / RESTORER).read_text()))
         self._doc_of = np.array([c.doc_id for c in self.chunks], dtype=object)
+        # per-searcher cache: a cache on the method would keep replaced searchers alive
+        self._query_cache = functools.lru_cache(maxsize=512)(
+            lambda text: self.embedder.encode_queries([text])[0])
 
     # -- filters -----------------------------------------------------------------------
     def _allowed(self, filters: Filters) -> np.ndarray | None:
@@ -178,9 +181,8 @@ class Searcher:
             text = pq.restored if self.config.restore else pq.key
         return self._encode_query(text)
 
-    @functools.lru_cache(maxsize=512)
     def _encode_query(self, text: str) -> np.ndarray:
-        return self.embedder.encode_queries([text])[0]
+        return self._query_cache(text)
 
     def score(self, query: str, mode: Mode = Mode.HYBRID) -> tuple[np.ndarray, ParsedQuery]:
         pq = self.parse(query)
