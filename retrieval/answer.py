@@ -102,6 +102,7 @@ class Assistant:
             df.update(set(fold(c.search_text).split()))
         self._df = df
         self._sections = {s.section_id: s for s in snap.sections()}
+        self._chunk_pos = {c.chunk_id: i for i, c in enumerate(self.searcher.chunks)}
 
     # -- evidence measures --------------------------------------------------------------
     def _idf(self, tok: str) -> float:
@@ -493,11 +494,6 @@ class Assistant:
     def _chunk(self, chunk_id: str) -> Chunk:
         return self.searcher.chunks[self._chunk_pos[chunk_id]]
 
-    @property
-    def _chunk_pos(self) -> dict[str, int]:
-        if not hasattr(self, "_pos"):
-            self._pos = {c.chunk_id: i for i, c in enumerate(self.searcher.chunks)}
-        return self._pos
 
     def _citation(self, s: _Support) -> Citation:
         doc = self.documents[s.doc_id]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import CORPUS, DOC_304, DOC_1886, DOC_QT
+from tests.conftest import CORPUS, DOC_1886
 from tracuu.cli import main
 from tracuu.index.store import Store
 from tracuu.ingest.pipeline import Ingestor
