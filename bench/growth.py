@@ -1,5 +1,6 @@
 """Growth: index build time, peak memory, size on disk and query latency at ~1k, 10k and
-100k chunks, and exact FAISS against HNSW (recall@10 and speed).
+100k chunks, and exact FAISS against the project's approximate index (IVF) and HNSW
+(recall@10 and speed); BM25 built from token ids against the string-token build.
 
 The corpora are real Vietnamese text: synthetic plans recombined from the bundled corpus
 (the preamble of one plan with a fresh number, a few top-level sections drawn from all
@@ -52,6 +53,8 @@ MAX_PIECE_CHARS = 12_000  # a larger top-level section is split into its subsect
 PIECES_PER_DOC = (2, 6)
 RANK_BM25_MAX_CHUNKS = 12_000  # rank_bm25 is pure Python per query token; beyond this it only measures patience
 EF_SWEEP = (32, 64, 128, 256, 512)
+NPROBE_SWEEP = (8, 16, 32, 64, 128)
+HNSW_M, HNSW_EF_CONSTRUCTION = 32, 80  # the HNSW the project used before IVF, kept as a reference
 K = 10
 
 
@@ -86,8 +89,7 @@ def load_source(store_root: Path) -> SourceCorpus:
     docs = {d.doc_id: d for d in snap.documents()}
     by_id = {c.chunk_id: c for c in snap.chunks()}
     chunks = [by_id[cid] for cid in json.loads((snap.path / CHUNK_IDS).read_text())]
-    dense = DenseIndex.load(snap.path / DENSE).index
-    vectors = dense.reconstruct_n(0, dense.ntotal)  # rows in chunk_ids order
+    vectors = stored_vectors(DenseIndex.load(snap.path / DENSE).index)  # rows in chunk_ids order
     spans, meta_rows = {}, {}
     for doc_id in docs:
         rows = [i for i, c in enumerate(chunks) if c.doc_id == doc_id and c.kind != "meta"]
@@ -320,6 +322,28 @@ def build_child(source: Path, n_chunks: int, out: Path, seed: int, dedupe: bool)
     return result
 
 
+def bm25_baseline_child(source: Path, n_chunks: int, seed: int) -> dict[str, Any]:
+    """BM25 built as before token ids (a list of every passage's token strings per field, the
+    two fields' lists overlapping), on the same synthetic corpus as the build child: the
+    baseline for the time and memory of ``LexicalIndex.build``."""
+    import bm25s
+
+    from tracuu.index.lexical import EMPTY, FIELDS
+    from tracuu.index.tokenize import tokenize
+
+    syn = synthesize(load_source(source), n_chunks, seed)
+    texts = [passage_text(c) for p in syn.parsed for c in p.chunks]
+    times: dict[str, float] = {}
+    models = []
+    with _measured(times, "bm25_string_tokens"):
+        for name in FIELDS:
+            corpus = [tokenize(t, folded=(name == "folded")) or [EMPTY] for t in texts]
+            model = bm25s.BM25(k1=1.2, b=0.75)
+            model.index(corpus, show_progress=False)
+            models.append(model)
+    return {"chunks": len(texts), **{k: round(v, 3) for k, v in times.items()}, "max_rss_mb": round(max_rss_mb(), 1)}
+
+
 # --- child process: query ----------------------------------------------------------------------
 
 
@@ -344,53 +368,108 @@ def recall_at_k(approx_ids: np.ndarray, exact_ids: np.ndarray, exact_scores: np.
     return {"recall_at_10": round(float(np.mean(by_id)), 4), "recall_at_10_tie_aware": round(float(np.mean(by_score)), 4)}
 
 
-def compare_ann(index, qvecs: np.ndarray) -> dict[str, Any]:
-    """Exact inner product against HNSW (the project's parameters) on the same vectors."""
+def stored_vectors(index) -> np.ndarray:
+    """Every vector of a FAISS index in position order (an IVF index needs its id map first)."""
     import faiss
 
-    from tracuu.index.dense import HNSW_EF_SEARCH, build_faiss
-    from tracuu.retrieval.search import SearchConfig
+    if isinstance(index, faiss.IndexIVF):
+        index.make_direct_map()
+    return index.reconstruct_n(0, index.ntotal)
 
-    n = index.ntotal
-    matrix = index.reconstruct_n(0, n)
+
+def _hnsw(matrix: np.ndarray):
+    """The HNSW index the project built above its threshold before IVF (the reference)."""
+    import faiss
+
+    index = faiss.IndexHNSWFlat(matrix.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index.add(np.ascontiguousarray(matrix, dtype=np.float32))
+    return index
+
+
+def _approximate(index, matrix: np.ndarray) -> tuple[Any, float | None]:
+    """The store's index if it is the project's approximate kind, else one built like it."""
+    import faiss
+
+    from tracuu.index.dense import build_faiss
+
+    if isinstance(index, faiss.IndexIVF):
+        return index, None
     t0 = time.perf_counter()
-    exact = build_faiss(matrix, approximate=False)
-    exact_build = time.perf_counter() - t0
-    hnsw, hnsw_build = index, None
-    if not isinstance(index, faiss.IndexHNSWFlat):
-        t0 = time.perf_counter()
-        hnsw = build_faiss(matrix, approximate=True)
-        hnsw_build = time.perf_counter() - t0
-    e_scores, e_ids = exact.search(qvecs, K)
+    built = build_faiss(matrix, approximate=True)
+    return built, time.perf_counter() - t0
+
+
+def _sweep(index, setter, values, qvecs: np.ndarray, e_ids: np.ndarray, e_scores: np.ndarray,
+           timed: bool = True) -> dict[str, Any]:
+    """Recall@10 (and per-query latency) of ``index`` at each search parameter value."""
     one = [q.reshape(1, -1) for q in qvecs]
-    out: dict[str, Any] = {"vectors": n, "queries": len(qvecs), "index_in_store": type(index).__name__,
-                           "exact_build_s": round(exact_build, 3),
-                           "hnsw_build_s": round(hnsw_build, 3) if hnsw_build is not None else "built by build_indexes"}
-    out["exact"] = latency(lambda q: exact.search(q, K), one, warmup=5)
-    sweep = {}
-    for ef in sorted(set(EF_SWEEP) | {HNSW_EF_SEARCH}):
-        hnsw.hnsw.efSearch = ef
-        a_scores, a_ids = hnsw.search(qvecs, K)
-        sweep[str(ef)] = {**recall_at_k(a_ids, e_ids, e_scores, a_scores),
-                          **latency(lambda q: hnsw.search(q, K), one, warmup=5)}
-    hnsw.hnsw.efSearch = HNSW_EF_SEARCH
-    out["hnsw"] = {"ef_search": HNSW_EF_SEARCH, **sweep[str(HNSW_EF_SEARCH)]}
-    out["ef_sweep"] = sweep
-    # what hybrid search sees: it asks for SearchConfig.dense_candidates, which raises the beam
-    cand = SearchConfig().dense_candidates
-    a_scores, a_ids = hnsw.search(qvecs, cand)
-    out["hnsw_as_searched"] = {"k": cand, **recall_at_k(a_ids[:, :K], e_ids, e_scores, a_scores[:, :K]),
-                               **latency(lambda q: hnsw.search(q, cand), one, warmup=5)}
-    out["speedup_p50"] = ratio(out["exact"]["p50_ms"], out["hnsw"]["p50_ms"])
+    out = {}
+    for v in values:
+        setter(index, v)
+        a_scores, a_ids = index.search(qvecs, K)
+        out[str(v)] = {**recall_at_k(a_ids, e_ids, e_scores, a_scores),
+                       **(latency(lambda q: index.search(q, K), one, warmup=5) if timed else {})}
     return out
 
 
-def ann_noise_sensitivity(source: Path, n: int, qvecs: np.ndarray, noises=(0.2, 0.35, 0.5),
-                          efs=(128, 512)) -> dict[str, Any]:
-    """HNSW recall against exact on ``n`` perturbed copies of the real vectors, for several
-    noise levels: how much the recall figure owes to the synthetic corpus's tight clusters
-    (the real chunks' own neighbour similarity is given for comparison)."""
-    from tracuu.index.dense import HNSW_EF_SEARCH, build_faiss
+def _set_nprobe(index, v: int) -> None:
+    index.nprobe = v
+
+
+def _set_ef(index, v: int) -> None:
+    index.hnsw.efSearch = v
+
+
+def _as_searched(index, qvecs: np.ndarray, e_ids: np.ndarray, e_scores: np.ndarray) -> dict[str, Any]:
+    """Recall@10 as hybrid search sees it: it asks for SearchConfig.dense_candidates."""
+    from tracuu.retrieval.search import SearchConfig
+
+    cand = SearchConfig().dense_candidates
+    a_scores, a_ids = index.search(qvecs, cand)
+    return {"k": cand, **recall_at_k(a_ids[:, :K], e_ids, e_scores, a_scores[:, :K]),
+            **latency(lambda q: index.search(q, cand), [q.reshape(1, -1) for q in qvecs], warmup=5)}
+
+
+def compare_ann(index, qvecs: np.ndarray) -> dict[str, Any]:
+    """Exact inner product against the project's approximate index (IVF, nprobe swept) and
+    the HNSW it replaced (efSearch swept), on the same vectors and queries."""
+    from tracuu.index.dense import HNSW_EF_SEARCH, build_faiss, ivf_probes
+
+    n = index.ntotal
+    matrix = stored_vectors(index)
+    t0 = time.perf_counter()
+    exact = build_faiss(matrix, approximate=False)
+    exact_build = time.perf_counter() - t0
+    approx, approx_build = _approximate(index, matrix)
+    t0 = time.perf_counter()
+    hnsw = _hnsw(matrix)
+    hnsw_build = time.perf_counter() - t0
+    e_scores, e_ids = exact.search(qvecs, K)
+    one = [q.reshape(1, -1) for q in qvecs]
+    nprobe = ivf_probes(approx.nlist)
+    out: dict[str, Any] = {"vectors": n, "queries": len(qvecs), "index_in_store": type(index).__name__,
+                           "exact_build_s": round(exact_build, 3),
+                           "approx_build_s": round(approx_build, 3) if approx_build is not None else "built by build_indexes",
+                           "hnsw_build_s": round(hnsw_build, 3)}
+    out["exact"] = latency(lambda q: exact.search(q, K), one, warmup=5)
+    out["nprobe_sweep"] = _sweep(approx, _set_nprobe, sorted(set(NPROBE_SWEEP) | {nprobe}), qvecs, e_ids, e_scores)
+    _set_nprobe(approx, nprobe)
+    out["approx"] = {"kind": "IVFFlat", "nlist": approx.nlist, "nprobe": nprobe, **out["nprobe_sweep"][str(nprobe)]}
+    out["approx_as_searched"] = _as_searched(approx, qvecs, e_ids, e_scores)
+    out["ef_sweep"] = _sweep(hnsw, _set_ef, sorted(set(EF_SWEEP) | {HNSW_EF_SEARCH}), qvecs, e_ids, e_scores)
+    _set_ef(hnsw, HNSW_EF_SEARCH)
+    out["hnsw"] = {"m": HNSW_M, "ef_search": HNSW_EF_SEARCH, **out["ef_sweep"][str(HNSW_EF_SEARCH)]}
+    out["hnsw_as_searched"] = _as_searched(hnsw, qvecs, e_ids, e_scores)
+    out["speedup_p50"] = ratio(out["exact"]["p50_ms"], out["approx"]["p50_ms"])
+    return out
+
+
+def ann_noise_sensitivity(source: Path, n: int, qvecs: np.ndarray, noises=(0.2, 0.35, 0.5)) -> dict[str, Any]:
+    """Recall of the approximate index against exact on ``n`` perturbed copies of the real
+    vectors, for several noise levels: how much the recall figure owes to the synthetic
+    corpus's tight clusters (the real chunks' own neighbour similarity is given for comparison)."""
+    from tracuu.index.dense import build_faiss, ivf_probes
 
     real = load_source(source).vectors
     sims = real @ real.T
@@ -407,17 +486,16 @@ def ann_noise_sensitivity(source: Path, n: int, qvecs: np.ndarray, noises=(0.2, 
         probe = m[: min(500, n)]
         nn = exact.search(probe, 2)[0][:, 1]
         t0 = time.perf_counter()
-        hnsw = build_faiss(m, approximate=True)
+        approx = build_faiss(m, approximate=True)
         rec: dict[str, Any] = {"nearest_neighbour_cosine": round(float(nn.mean()), 4),
-                               "hnsw_build_s": round(time.perf_counter() - t0, 3)}
+                               "approx_build_s": round(time.perf_counter() - t0, 3)}
         e_scores, e_ids = exact.search(qvecs, K)
-        for ef in efs:
-            hnsw.hnsw.efSearch = ef
-            a_scores, a_ids = hnsw.search(qvecs, K)
-            rec[f"ef{ef}"] = recall_at_k(a_ids, e_ids, e_scores, a_scores)["recall_at_10"]
-        hnsw.hnsw.efSearch = HNSW_EF_SEARCH
+        nprobe = ivf_probes(approx.nlist)
+        sweep = _sweep(approx, _set_nprobe, sorted({nprobe // 2, nprobe, 2 * nprobe}), qvecs, e_ids, e_scores,
+                       timed=False)
+        rec.update({f"nprobe{v}": r["recall_at_10"] for v, r in sweep.items()}, nprobe=nprobe)
         out["noise"][str(noise)] = rec
-        del m, exact, hnsw
+        del m, exact, approx
     return out
 
 
@@ -482,7 +560,12 @@ def run_growth(source_store: Path, work: Path, sizes: tuple[int, ...], encode_ch
                         "--source", str(source_store),
                         *(["--rank-bm25"] if build["chunks"] <= RANK_BM25_MAX_CHUNKS else [])],
                        folder / "query.json", timeout)
-        rec = {"build": build, "query": query}
+        baseline = _child(["bm25-baseline", "--source", str(source_store), "--chunks", str(n)],
+                          folder / "bm25_baseline.json", timeout)
+        baseline["build_time_ratio"] = ratio(build["build"]["bm25_build_s"], baseline["bm25_string_tokens_s"])
+        baseline["peak_growth_ratio"] = ratio(build["build"]["bm25_build_peak_growth_mb"],
+                                              baseline["bm25_string_tokens_peak_growth_mb"])
+        rec = {"build": build, "query": query, "bm25_string_baseline": baseline}
         if encode_chunks_per_s:
             rec["extrapolated_encode_s"] = round(build["chunks"] / encode_chunks_per_s, 1)
             rec["extrapolated_ingest_s"] = round(rec["extrapolated_encode_s"] + build["build"]["index_without_encode_s"], 1)
@@ -500,16 +583,23 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--dedupe", action="store_true", help="also time duplicate detection over the documents")
     b.add_argument("--json", required=True)
+    lb = sub.add_parser("bm25-baseline", help="BM25 from string tokens on the same corpus (time and memory baseline)")
+    lb.add_argument("--source", required=True)
+    lb.add_argument("--chunks", type=int, required=True)
+    lb.add_argument("--seed", type=int, default=0)
+    lb.add_argument("--json", required=True)
     q = sub.add_parser("query")
     q.add_argument("--store", required=True)
     q.add_argument("--questions", type=int, default=200)
     q.add_argument("--rank-bm25", action="store_true")
-    q.add_argument("--source", help="the bundled corpus store: also measure HNSW recall at other noise levels")
+    q.add_argument("--source", help="the bundled corpus store: also measure approximate recall at other noise levels")
     q.add_argument("--json", required=True)
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.cmd == "build":
         result = build_child(Path(args.source), args.chunks, Path(args.out), args.seed, args.dedupe)
+    elif args.cmd == "bm25-baseline":
+        result = bm25_baseline_child(Path(args.source), args.chunks, args.seed)
     else:
         result = query_child(Path(args.store), args.questions, args.rank_bm25, Path(args.source) if args.source else None)
     Path(args.json).write_text(json.dumps(result, indent=1, ensure_ascii=False))
