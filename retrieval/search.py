@@ -111,15 +111,7 @@ class Searcher:
                 from tracuu.index.embedder import Embedder
 
                 embedder = Embedder(os.environ.get("TRACUU_MODEL") or None)
-            check_model(self.manifest, embedder, path)
-            try:
-                self.dense = DenseIndex.load(path / DENSE)
-            except Exception as exc:  # faiss raises RuntimeError on a truncated file
-                raise StoreError(f"dense index {path / DENSE} is corrupted ({exc}); {rebuild_hint(self.store.root)}") from exc
-            if self.dense.size != len(self.chunks):
-                raise StoreError(f"dense index in {path} has {self.dense.size} vectors for {len(self.chunks)} chunks; "
-                                 f"{rebuild_hint(self.store.root)}")
-            self.embedder = embedder
+            self.attach_embedder(embedder)
         self.restorer = None
         if (path / RESTORER).exists():
             self.restorer = DiacriticRestorer.from_dict(json.loads((path / RESTORER).read_text()))
@@ -127,6 +119,30 @@ class Searcher:
         # per-searcher cache: a cache on the method would keep replaced searchers alive
         self._query_cache = functools.lru_cache(maxsize=512)(
             lambda text: self.embedder.encode_queries([text])[0])
+
+    @property
+    def wants_embedder(self) -> bool:
+        """True while the index has a dense side that no model has been attached to yet."""
+        return bool(self.manifest.get("dense")) and self.dense is None
+
+    def attach_embedder(self, embedder) -> None:
+        """Add the dense side to a searcher built without a model (the app serves lexical
+        answers while the model loads). The model is checked against the index manifest and
+        the FAISS index against the chunks first; ``dense`` is published last, so a query
+        running meanwhile sees either the complete dense side or none of it."""
+        path = self.snapshot.path
+        if not self.manifest.get("dense"):
+            raise StoreError(f"index in {path} was built without vectors; {rebuild_hint(self.store.root)}")
+        check_model(self.manifest, embedder, path)
+        try:
+            dense = DenseIndex.load(path / DENSE)
+        except Exception as exc:  # faiss raises RuntimeError on a truncated file
+            raise StoreError(f"dense index {path / DENSE} is corrupted ({exc}); {rebuild_hint(self.store.root)}") from exc
+        if dense.size != len(self.chunks):
+            raise StoreError(f"dense index in {path} has {dense.size} vectors for {len(self.chunks)} chunks; "
+                             f"{rebuild_hint(self.store.root)}")
+        self.embedder = embedder
+        self.dense = dense
 
     # -- filters -----------------------------------------------------------------------
     def _allowed(self, filters: Filters) -> np.ndarray | None:

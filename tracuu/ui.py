@@ -3,8 +3,10 @@
 Why this shape: every callback is a plain method of ``TracuuApp`` (strings and rows in,
 escaped HTML and rows out), so the tests call them without a browser; ``build_demo`` only
 wires them to Gradio components. The model and the index are loaded once per process and
-shared by every session; an upload builds a new store snapshot and swaps the loaded
-library under a lock, so a question never sees half an index.
+shared by every session: the keyword index first, so the app answers within seconds of
+starting, and the embedding model in a background thread, attached to the loaded searcher
+when it is ready. An upload builds a new store snapshot and swaps the loaded library under
+a lock, so a question never sees half an index.
 
 Everything that comes from a document or a user is passed through ``html.escape`` before
 it reaches a ``gr.HTML`` component: a document containing ``<script>`` shows as text.
@@ -27,8 +29,8 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from types import SimpleNamespace
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -49,6 +51,7 @@ DEFAULT_PORT = 7860
 UPLOADS = "uploads"  # folder under the store root that keeps uploaded originals
 MAX_CITE_BUTTONS = 5
 MODES = ("hybrid", "lexical", "dense")
+MODEL_POLL_S = 3.0  # how often an open page re-reads the status line while the model loads
 
 EXAMPLES = [
     "Cơ quan nào chủ trì mục tiêu DTI?",
@@ -110,6 +113,8 @@ STRINGS: dict[str, dict[str, str]] = {
                   " · nạp chỉ mục {secs:.1f} giây",
         "status_built": " · lập chỉ mục lần đầu {secs:.0f} giây",
         "search_dense": "kết hợp (BM25 + e5)", "search_lexical": "từ khóa (BM25)",
+        "model_loading": "Mô hình ngữ nghĩa đang tải — kết quả tạm thời theo từ khóa",
+        "model_failed": "Không tải được mô hình ngữ nghĩa ({err}) — chỉ tìm theo từ khóa",
         "error": "Lỗi: {err}",
     },
     "en": {
@@ -160,6 +165,8 @@ STRINGS: dict[str, dict[str, str]] = {
                   " · index loaded in {secs:.1f} s",
         "status_built": " · index built on first run in {secs:.0f} s",
         "search_dense": "hybrid (BM25 + e5)", "search_lexical": "keywords (BM25)",
+        "model_loading": "Semantic model loading — results are keyword-based for now",
+        "model_failed": "The semantic model could not be loaded ({err}) — keyword search only",
         "error": "Error: {err}",
     },
 }
@@ -188,7 +195,6 @@ class Library:
     assignments: list[Assignment]
     agencies: list[str]
     chunks: int
-    dense: bool
     load_seconds: float
     section_index: dict[str, Section] = field(default_factory=dict)
 
@@ -207,9 +213,17 @@ class Library:
             sections.setdefault(s.doc_id, []).append(s)
         assignments = snap.assignments()
         return cls(assistant=assistant, documents=documents, sections=sections, assignments=assignments,
-                   agencies=agency_names(assignments), chunks=len(searcher.chunks), dense=searcher.dense is not None,
-                   load_seconds=time.perf_counter() - t0,
+                   agencies=agency_names(assignments), chunks=len(searcher.chunks), load_seconds=time.perf_counter() - t0,
                    section_index={s.section_id: s for ss in sections.values() for s in ss})
+
+    @property
+    def searcher(self):
+        return self.assistant.searcher
+
+    @property
+    def dense(self) -> bool:
+        """Whether search is hybrid now (False while the model is still loading)."""
+        return self.searcher.dense is not None
 
     def target(self, doc_id: str, start: int, end: int) -> "Target":
         sec = self.section_at(doc_id, start)
@@ -432,26 +446,65 @@ class AskResult:
 
 # --- the app -------------------------------------------------------------------------------
 
+# Torch threads of the serving process. Measured (bench/README.md, "CPU contention"): query
+# encoding p50 is 19 ms with 2 threads on a quiet 2-core machine but ~1 s once other work
+# shares the cores; with 1 thread it is ~28 ms either way, and two concurrent requests no
+# longer fight over one thread pool.
+SERVE_THREADS = 1
+
+
+class ModelState(str, Enum):
+    OFF = "off"  # lexical-only app
+    LOADING = "loading"  # serving lexical answers while the model loads
+    READY = "ready"
+    FAILED = "failed"  # serving lexical answers; ``model_error`` says why
+
+
+def default_embedder(threads: int | None = SERVE_THREADS):
+    """The configured model (``$TRACUU_MODEL``, else the rebuilt e5)."""
+    from tracuu.index.embedder import Embedder
+
+    return Embedder(os.environ.get("TRACUU_MODEL") or None, threads=threads)
+
+
 class TracuuApp:
-    """The model, the store and the loaded library, shared by every browser session."""
+    """The model, the store and the loaded library, shared by every browser session.
+
+    Why the model loads in the background: importing and loading it takes 5-15 s, the
+    lexical index well under one. So the app serves keyword answers at once, and the dense
+    side is attached to the loaded searcher when the model is ready (``load_model=False``
+    leaves the start to the caller, e.g. after the server is up). An ``embedder`` passed in
+    is used at once; ``embedder_factory`` replaces :func:`default_embedder`."""
 
     def __init__(self, store: Store | str | Path | None = None, embedder=None, allow_upload: bool = True,
-                 max_bytes: int = DEFAULT_MAX_BYTES, lexical_only: bool = False, show_progress: bool = True):
+                 max_bytes: int = DEFAULT_MAX_BYTES, lexical_only: bool = False, show_progress: bool = True,
+                 embedder_factory: Callable[[], object] | None = None, load_model: bool = True):
         self.store = store if isinstance(store, Store) else Store(store)
         self.allow_upload = allow_upload
         self.max_bytes = int(max_bytes)
         self.show_progress = show_progress
         self._swap = threading.Lock()  # guards self._lib
         self._write = threading.Lock()  # one upload at a time
-        if embedder is None and not lexical_only:
-            from tracuu.cli import _embedder_factory
-
-            t0 = time.perf_counter()
-            embedder = _embedder_factory(SimpleNamespace(lexical_only=False))()
-            log.info("embedding model loaded in %.1f s", time.perf_counter() - t0)
+        self._attach = threading.Lock()  # one dense attach at a time
+        self._factory = embedder_factory or default_embedder
         self.embedder = embedder
+        self.model_error: str | None = None
+        self.model_seconds: float | None = None
+        self.model_state = ModelState.READY if embedder is not None else (
+            ModelState.OFF if lexical_only else ModelState.LOADING)
+        self._model_done = threading.Event()
+        if self.model_state != ModelState.LOADING:
+            self._model_done.set()
+        self._loader: threading.Thread | None = None
         self.build_seconds: float | None = None
+        first_build = self.model_state == ModelState.LOADING and not self.store.exists()
+        if first_build:
+            self._load_for_first_build()
         self._lib = self._open()
+        if first_build and self._factory is default_embedder:
+            self.embedder.set_threads(SERVE_THREADS)
+        if load_model:
+            self.start_model_loading()
 
     # -- index lifecycle ---------------------------------------------------------------
     @property
@@ -467,7 +520,7 @@ class TracuuApp:
         from tracuu.cli import _restorer_factory
         from tracuu.ingest.pipeline import Ingestor
 
-        factory = (lambda: self.embedder) if self.embedder is not None else None
+        factory = None if self.model_state == ModelState.OFF else self._ingest_embedder
         return Ingestor(self.store, factory, _restorer_factory, max_bytes=self.max_bytes,
                         show_progress=self.show_progress)
 
@@ -501,14 +554,90 @@ class TracuuApp:
         lib = Library.load(self.store, self.embedder)
         with self._swap:  # the old library (and its database handle) goes when its last query ends
             self._lib = lib
+        self._attach_current()  # the model may have arrived while this library was loading
         return lib
+
+    # -- the embedding model -------------------------------------------------------------
+    @property
+    def model_loading(self) -> bool:
+        return self.model_state == ModelState.LOADING
+
+    def start_model_loading(self) -> None:
+        """Load the model in a daemon thread (once); answers stay lexical until it is attached."""
+        if self.model_state != ModelState.LOADING or self._loader is not None:
+            return
+        self._loader = threading.Thread(target=self._load_model, name="tracuu-model", daemon=True)
+        self._loader.start()
+
+    def wait_for_model(self, timeout: float | None = None) -> bool:
+        """Block until the model is attached or has failed; False on timeout."""
+        return self._model_done.wait(timeout)
+
+    def _load_model(self) -> None:
+        t0 = time.perf_counter()
+        try:
+            embedder = self._factory()
+            self.model_seconds = time.perf_counter() - t0
+            log.info("embedding model loaded in %.1f s", self.model_seconds)
+            with self._attach:  # a reload running meanwhile attaches after this (see reload)
+                self._attach_to_current(embedder)
+                self.embedder = embedder
+        except Exception as exc:  # the app keeps serving keyword answers and says why
+            self.model_error = _reason(exc)
+            self.model_state = ModelState.FAILED
+            log.error("the embedding model could not be used (%s); serving keyword search only", self.model_error,
+                      exc_info=not isinstance(exc, StoreError))
+        else:
+            self.model_state = ModelState.READY
+            log.info("hybrid search ready %.1f s after the model load started", time.perf_counter() - t0)
+        finally:
+            self._model_done.set()
+
+    def _attach_current(self) -> None:
+        """After a reload: attach the model if it arrived while the new library was loading."""
+        with self._attach:
+            if self.embedder is not None:
+                self._attach_to_current(self.embedder)
+
+    def _attach_to_current(self, embedder) -> None:
+        searcher = self.lib.searcher
+        if searcher.wants_embedder:
+            searcher.attach_embedder(embedder)
+
+    def _load_for_first_build(self) -> None:
+        """No index yet: the build needs the model now (every core embeds; serving threads
+        are set once the index is built, see ``__init__``)."""
+        t0 = time.perf_counter()
+        self.embedder = self._factory() if self._factory is not default_embedder else default_embedder(None)
+        self.model_seconds = time.perf_counter() - t0
+        log.info("embedding model loaded in %.1f s", self.model_seconds)
+        self.model_state = ModelState.READY
+        self._model_done.set()
+
+    def _ingest_embedder(self):
+        """The model for an upload: waits for a model still loading; refuses when it failed,
+        since a snapshot without vectors would quietly drop the dense side."""
+        self.wait_for_model()
+        if self.model_state == ModelState.FAILED:
+            raise RuntimeError(f"the embedding model could not be loaded ({self.model_error})")
+        return self.embedder
+
+    def model_note(self, lang: str = "vi") -> str:
+        """One line on why search is not hybrid yet ('' when nothing needs saying)."""
+        if self.model_state == ModelState.LOADING:
+            return tr(lang, "model_loading")
+        if self.model_state == ModelState.FAILED:
+            return tr(lang, "model_failed", err=_short(self.model_error, 200))
+        return ""
 
     def status(self, lang: str = "vi") -> str:
         lib = self.lib
         search = tr(lang, "search_dense" if lib.dense else "search_lexical")
         line = tr(lang, "status", docs=len(lib.documents), chunks=lib.chunks, records=len(lib.assignments),
                   search=search, secs=lib.load_seconds)
-        return line + (tr(lang, "status_built", secs=self.build_seconds) if self.build_seconds else "")
+        line += tr(lang, "status_built", secs=self.build_seconds) if self.build_seconds else ""
+        note = self.model_note(lang)
+        return f"{line} · {note}" if note else line
 
     # -- choices for the filters and pickers ---------------------------------------------
     def doc_choices(self) -> list[tuple[str, str]]:
@@ -532,18 +661,20 @@ class TracuuApp:
         filters = {"doc": ([docs] if isinstance(docs, str) else list(docs or [])) or None,
                    "province": province or None, "year": int(year) if year else None, "doc_type": None}
         lib = self.lib
+        note = "" if lib.dense else self.model_note(lang)  # read before searching: what this answer used
+        note_html = f'<div class="tc-meta tc-model-note">{esc(note)}</div>' if note else ""
         t0 = time.perf_counter()
         if mode and mode != "hybrid":
             hits = lib.assistant.searcher.search(question, k=k, filters=filters, mode=mode)
             seconds = time.perf_counter() - t0
             head = _card("tc-note", f'<div class="tc-label">{esc(tr(lang, "search_results", mode=mode))}</div>'
-                         f'<div class="tc-meta">{esc(tr(lang, "took", s=seconds))}</div>', question)
+                         f'<div class="tc-meta">{esc(tr(lang, "took", s=seconds))}</div>{note_html}', question)
             body, targets = self._hits_html(lib, hits, lang, question)
             return AskResult(head, body or _card("tc-note", esc(tr(lang, "no_hits"))), "", targets, seconds)
         ans = lib.assistant.ask(question, filters=filters, k=k)
         seconds = time.perf_counter() - t0
         meta = (f'<div class="tc-meta">{esc(tr(lang, "took", s=seconds))} · {esc(tr(lang, "intent"))}: '
-                f'{esc(ans.intent)} · {esc(tr(lang, "confidence"))}: {ans.confidence:.2f}</div>')
+                f'{esc(ans.intent)} · {esc(tr(lang, "confidence"))}: {ans.confidence:.2f}</div>{note_html}')
         if ans.abstained or not ans.answer:
             from tracuu.retrieval.answer import NOT_FOUND
 
@@ -821,6 +952,12 @@ class TracuuApp:
         return _card(cls, f"<div>{esc(summary)}</div>" + (f'<ul class="tc-list">{items}</ul>' if items else ""))
 
 
+def _reason(exc: BaseException) -> str:
+    """An exception as one readable line (its type when it has no message)."""
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
 def _topic_words(lib: Library, question: str) -> list[str]:
     """The question's content words (question words dropped), to mark in ranked passages."""
     assistant = lib.assistant
@@ -950,6 +1087,8 @@ def build_demo(app: TracuuApp, lang: str = "vi"):
             lang_radio = gr.Radio(LANGS, value=lang, show_label=False, container=False, scale=1, min_width=250,
                                   elem_id="tc-lang")
         status = gr.HTML(_status_html(app, lang))
+        # while the model loads, the status line is re-read every few seconds (then the timer stops)
+        model_poll = gr.Timer(MODEL_POLL_S, active=app.model_loading)
 
         with gr.Tabs(selected="ask") as tabs:
             # ---- Ask ----------------------------------------------------------------------
@@ -1044,9 +1183,9 @@ def build_demo(app: TracuuApp, lang: str = "vi"):
                 res = AskResult(_card("tc-notfound", esc(tr(lang_, "error", err=exc))), "", "", [], 0.0)
             btns = [gr.update(visible=i < len(res.targets), value=tr(lang_, "open_btn", n=i + 1))
                     for i in range(MAX_CITE_BUTTONS)]
-            return [res.answer_html, res.sources_html, res.others_html, res.targets, *btns]
+            return [res.answer_html, res.sources_html, res.others_html, res.targets, *btns, _status_html(app, lang_)]
 
-        ask_outputs = [answer_html, sources_html, others_html, targets, *cite_btns]
+        ask_outputs = [answer_html, sources_html, others_html, targets, *cite_btns, status]
         ask_inputs = [question, f_doc, f_province, f_year, mode, lang_radio]
         question.submit(do_ask, ask_inputs, ask_outputs)
         ask_btn.click(do_ask, ask_inputs, ask_outputs)
@@ -1144,6 +1283,11 @@ def build_demo(app: TracuuApp, lang: str = "vi"):
 
         demo.load(on_load, refresh_inputs, [tabs, d_pick, d_sections, d_view] + refresh_outputs).then(
             None, js=SCROLL_TO_MARK)
+
+        def poll_model(lang_):
+            return _status_html(app, lang_), gr.Timer(active=app.model_loading)
+
+        model_poll.tick(poll_model, [lang_radio], [status, model_poll], show_progress="hidden", queue=False)
     return demo
 
 
@@ -1206,12 +1350,14 @@ def serve(store: str | Path | None = None, host: str | None = None, port: int | 
     max_bytes = int(max_mb * 2**20) if max_mb else DEFAULT_MAX_BYTES
     try:
         app = TracuuApp(store or os.environ.get("TRACUU_STORE") or None, allow_upload=allow_upload,
-                        max_bytes=max_bytes)
+                        max_bytes=max_bytes, load_model=False)
     except StoreError as exc:
         log.error("%s", exc)
         raise SystemExit(1) from exc
     log.info("serving on http://%s:%d%s", host, port, " (login required)" if auth else "")
-    launch(app, host, port, auth)
+    demo = launch(app, host, port, auth, block=False)
+    app.start_model_loading()  # after the server is up: the model's imports would slow the page
+    demo.block_thread()
 
 
 def main(argv: list[str] | None = None) -> int:
