@@ -20,7 +20,8 @@ from tracuu.index.build import passage_text
 from tracuu.index.lexical import EMPTY, FIELDS, LexicalIndex
 from tracuu.index.store import Store
 from tracuu.index.tokenize import tokenize
-from tracuu.ingest.dedupe import CONTAINMENT, containment, find_duplicates, shingles
+from tracuu.ingest.dedupe import CONTAINMENT, containment, find_duplicates, folded_words, shingles
+from tracuu.normalize import fold
 from tracuu.records import Document
 
 K1, B = 1.2, 0.75
@@ -144,6 +145,8 @@ def test_duplicate_detection_finds_the_pairwise_pairs(lexical_store):
     snap = Store(lexical_store).open()
     texts = [d.text for d in snap.documents()]
     snap.close()
+    for doc in _generated_documents(texts, n=30):  # token-wise folding = folding the whole text
+        assert folded_words(doc.text) == fold(doc.text).split()
     expected = _pairwise_duplicates(_generated_documents(texts))
     kept, reports = find_duplicates(_generated_documents(texts))
     assert [(r.kept, r.dropped, r.score, r.exact) for r in reports] == expected
