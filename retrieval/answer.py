@@ -8,6 +8,7 @@ abstain when the evidence does not carry the question's content or entities.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -19,6 +20,7 @@ from tracuu.normalize import fold, syllables
 from tracuu.records import Answer, Assignment, Chunk, Citation, Document, Hit
 from tracuu.retrieval.entities import Entities, find_entities, number_matches
 from tracuu.retrieval.intent import DocFact, Intent, detect_intent
+from tracuu.retrieval.query import is_english_function_word
 from tracuu.retrieval.search import Filters, Searcher
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã nạp."
@@ -51,7 +53,8 @@ _QUANTITY = re.compile(
     rf"((?:{_QUALIFIER}\s+){{0,2}})(\d+(?:[.,]\d+)*(?:\s*/\s*\d+(?!\d*/))?)\s*"
     rf"(%(?:\s*trở lên)?|(?:điểm|tỷ USD|tỷ đồng|triệu đồng|bậc|lần|cuộc|sáng kiến|doanh nghiệp|cơ sở dữ liệu|"
     rf"đơn vị|hồ sơ|thủ tục|ngày|giờ|tháng|người|triệu|nghìn|tỷ|km²|km2|km|m²|ha|kg|tấn|USD|đồng)"
-    rf"(?:[ /][^\s,.;:()]+){{0,3}})?",
+    rf"(?:/[^\s,.;:()]+| (?!(?:so|với|và|của|trong|theo|được|đã|sẽ|là|tại|ở|để|khi|thì|hoặc|từ|đến|trước|sau|năm|"
+    rf"giảm|tăng)\b)[^\s,.;:()]+){{0,3}})?",  # "doanh nghiệp thành lập mới", "lần/doanh nghiệp/năm"; not "điểm so với năm"
     re.IGNORECASE,
 )
 _DEADLINE = re.compile(
@@ -113,8 +116,9 @@ class Assistant:
         if pq.lang == "en":
             keys = syllables(" ".join(pq.expansions)) + [a.lower() for a in pq.acronyms]
             keys += re.findall(r"\d+", question)
-            # Vietnamese words typed inside an English question ("chuyên đề 6")
-            keys += [t for t in syllables(question) if fold(t) in self._df and not re.fullmatch(r"[a-z]{4,}", t)]
+            # words of the question the passages also use: Vietnamese typed inside it ("chuyên đề 6")
+            # or loanwords ("website", "online", "top"), but not English glue ("to", "do", "an")
+            keys += [t for t in syllables(question) if fold(t) in self._df and not is_english_function_word(t)]
         else:
             keys = syllables(pq.restored)
         seen: list[str] = []
@@ -127,7 +131,7 @@ class Assistant:
     def coverage(self, terms: list[str], text: str) -> float:
         if not terms:
             return 0.0
-        have = set(fold(text).split()) | set(re.findall(r"[a-z0-9]+", fold(text)))
+        have = _folded_tokens(text)
         total = sum(self._idf(t) for t in terms)
         return sum(self._idf(t) for t in terms if t in have) / total if total else 0.0
 
@@ -141,7 +145,7 @@ class Assistant:
                 and self._named_agency(question):
             intent = Intent.DUTIES  # "Sở X chịu trách nhiệm triển khai những gì?" asks what, not who
         ents = find_entities(question)
-        refusal = self._entity_refusal(ents, filters)
+        refusal = self._entity_refusal(ents, filters) or self._missing_named(question, pq, intent, filters)
         hits = self.searcher.search(question, k=max(k, 20), filters=filters)
         answer = Answer(question=question, answer=None, abstained=True, intent=intent.value, confidence=0.0,
                         hits=hits[:k], message=NOT_FOUND_EN if english else NOT_FOUND)
@@ -151,6 +155,7 @@ class Assistant:
         terms = self.content_terms(question, pq)
         self._terms = terms
         self._unit_hint = unit_hint(question)
+        self._unit_ok = functools.partial(unit_fits, question)
         self._ident = _IDENT.search(fold(question))
         # a province or plan number already enforced by the filters is not topic evidence
         enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
@@ -230,12 +235,42 @@ class Assistant:
                 filters.doc = [d.doc_id for d in matched]
         return ""
 
-    def _mentioned(self, name: str) -> bool:
-        """Whether any document's text names ``name`` (accents and case ignored)."""
+    def _mentioned(self, name: str, doc_ids: list[str] | None = None) -> bool:
+        """Whether a document's text (of ``doc_ids``, default all) names ``name``, accents and
+        case ignored."""
         if not hasattr(self, "_folded_docs"):
-            self._folded_docs = [f" {' '.join(re.findall(r'[a-z0-9]+', fold(d.text)))} " for d in self.documents.values()]
+            self._folded_docs = {d.doc_id: f" {' '.join(re.findall(r'[a-z0-9]+', fold(d.text)))} "
+                                 for d in self.documents.values()}
         key = f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} "
-        return any(key in text for text in self._folded_docs)
+        return any(key in text for doc_id, text in self._folded_docs.items() if not doc_ids or doc_id in doc_ids)
+
+    def _scope(self, filters: Filters) -> list[str]:
+        """The documents a question is about once its province or plan number is enforced."""
+        docs = [d for d in self.documents.values()
+                if (not filters.doc or d.doc_id in filters.doc or (d.doc_number or "") in filters.doc)
+                and (not filters.province or fold(d.province or "") == fold(filters.province))]
+        return [d.doc_id for d in docs]
+
+    def _missing_named(self, question: str, pq, intent: Intent, filters: Filters) -> str:
+        """A numbered item ("chuyên đề 8", "chỉ tiêu 25") or an agency ("Sở Ngoại vụ") that the
+        documents in scope never name: any answer would be about something else."""
+        scope = self._scope(filters)
+        ident = _IDENT.search(fold(question))
+        if ident and ident.group(1) in _COUNTED_ITEMS:
+            rows = [a for a in self.assignments.values() if a.doc_id in scope and _row_matches(ident, a.row_number)]
+            titled = any(s.doc_id in scope and fold(s.title).startswith(f"{ident.group(1)} {ident.group(2)}")
+                         for s in self._sections.values())
+            label = fold(ident.group(1))
+            counted = label in ("chuyen de", "thematic topic", "topic") or \
+                any(a.doc_id in scope and "chuyen de" not in fold(a.row_number) for a in self.assignments.values())
+            if counted and not rows and not titled:
+                return f"không có {_ITEM_LABEL[ident.group(1)]} {ident.group(2)}"
+        if intent != Intent.DOCFACT and pq.lang != "en":
+            for m in _NAMED_AGENCY.finditer(pq.restored):
+                name = m.group(0)
+                if not self._mentioned(name, scope):
+                    return f"văn bản không nhắc đến {name}"
+        return ""
 
     def _entities_supported(self, ents: Entities, s: _Support) -> bool:
         doc = self.documents[s.doc_id]
@@ -246,6 +281,9 @@ class Assistant:
         for y in ents.years:
             if str(y) not in context and doc.year != y:
                 return False
+        row = s.chunk is not None and s.chunk.kind == "row"  # a row's years are its columns', not its claim
+        if ents.years and not row and not _years_agree(ents.years, doc.text[s.start:s.end]):
+            return False  # "Năm 2021 … xếp thứ mấy?" is not answered by "Kết quả năm 2020, … xếp thứ 50/63"
         for name in ents.index_names:
             if name not in context and not (name == "par" and "cai cach hanh chinh" in context):
                 return False
@@ -262,7 +300,7 @@ class Assistant:
         if intent == Intent.TARGET:
             if a.target:
                 return a.target
-            return best_quantity(a.task, lambda ctx: self.coverage(self._terms, ctx), self._unit_hint)
+            return best_quantity(a.task, lambda ctx: self.coverage(self._terms, ctx), self._unit_hint, self._unit_ok)
         return None
 
     def _from_records(self, intent: Intent, hits: list[Hit], terms: list[str]) -> list[_Support]:
@@ -320,6 +358,8 @@ class Assistant:
                 span = _find_span(doc.text, re.escape(value)) or span
         elif fact == DocFact.ISSUER:
             value = doc.issuer
+        elif fact == DocFact.PROVINCE:
+            value = doc.province  # None when the plan never names its province: not found
         elif fact == DocFact.PERSON:
             value = None  # only signers are named; a role question about anyone else is not answerable
         elif fact == DocFact.TITLE:
@@ -443,16 +483,20 @@ class Assistant:
             context = f"{h.section} {doc.province or ''} {doc.doc_number or ''}"
             sec = self._sections.get(chunk.section_id or "")
             for s0, e0 in spans:
+                para = _paragraph(doc.text, s0, e0)
                 for s, e in _clauses(doc.text, s0, e0) if intent in (Intent.TARGET, Intent.DEADLINE) else [(s0, e0)]:
                     sent = doc.text[s:e]
                     if len(sent.strip()) < 6:
                         continue
-                    # the clause itself must carry the topic; its sentence and section add context
-                    cov = 0.7 * self.coverage(terms, sent) + 0.3 * self.coverage(terms, f"{doc.text[s0:e0]} {context}")
+                    # the clause itself must carry the topic; its paragraph and section add context
+                    # (";" ends a clause, not the statement: "Chỉ số SIPAS … năm 2020 đạt …; xếp thứ 60/63")
+                    cov = 0.7 * self.coverage(terms, sent) + 0.3 * self.coverage(terms, f"{para} {context}")
                     value = self._extract(intent, sent, sec)
                     if value is None:
                         continue
                     score = 0.65 * cov + 0.35 * rel
+                    if intent == Intent.TARGET and self._unit_hint[0] & set(fold(value).split()):
+                        score += 0.1  # the number counts what was asked ("102 tiêu chí thành phần")
                     if best is None or score > best.score:
                         lead = len(sent) - len(sent.lstrip(" -+•\n"))
                         best = _Support(value, h.doc_id, s + lead, e, h.section, cov, score, chunk)
@@ -478,7 +522,7 @@ class Assistant:
             m = re.search(r"Thời gian(?: thực hiện| hoàn thành)?\s*:\s*([^\n]+?)\.?\s*$", sent) or _DEADLINE.search(sent)
             return m.group(1).strip() if m else None
         if intent == Intent.TARGET:
-            return best_quantity(sent, lambda ctx: self.coverage(self._terms, ctx), self._unit_hint)
+            return best_quantity(sent, lambda ctx: self.coverage(self._terms, ctx), self._unit_hint, self._unit_ok)
         clean = " ".join(sent.split()).lstrip("-+• ").strip()
         return clean if len(clean) <= 250 else clean[:247].rsplit(" ", 1)[0] + " …"
 
@@ -501,12 +545,30 @@ class Assistant:
         return Citation(doc.doc_id, doc.doc_number, doc.title or doc.label, s.section, quote, s.start, s.end)
 
 
+@functools.lru_cache(maxsize=16384)
+def _folded_tokens(text: str) -> frozenset[str]:
+    """Folded words of ``text`` (and their alphanumeric parts): coverage asks this of the same
+    passages and sentences hundreds of times per question, and folding dominated ``ask``."""
+    folded = fold(text)
+    return frozenset(folded.split()) | frozenset(re.findall(r"[a-z0-9]+", folded))
+
+
+# words that end the counted noun phrase: "bao nhiêu đơn vị [của tỉnh]", "mấy [về] chỉ số"
+_HINT_STOP = set("ve cua trong theo duoc cho da se co la tai o voi de khi thi va hay hoac nao gi "
+                 "in of for by to does do did are is was were should must will has have in".split())
+
+
 def unit_hint(question: str) -> tuple[set[str], bool | None]:
     """What a quantity question counts: the words after "bao nhiêu"/"how many", and whether a
     percentage is wanted (True), unwanted (False: "bao nhiêu đơn vị") or either (None)."""
     q = fold(question)
-    m = re.search(r"(bao nhieu|how many|may|so luong)\s+((?:\w+\s*){1,3})", q)
-    words = set(m.group(2).split()) - _QUESTION_WORDS if m else set()
+    m = re.search(r"(bao nhieu|how many|may|so luong)\s+((?:\w+\s*){1,4})", q)
+    words: set[str] = set()
+    for i, w in enumerate(m.group(2).split() if m else []):
+        if w in _HINT_STOP or (i and w in ("nam", "so")):
+            break
+        words.add(w)
+    words -= _QUESTION_WORDS
     if re.search(r"(phan tram|percent\w*|ty le|ti le|share|proportion|rate)", q):
         return words, True
     if words and not words <= {"diem", "lan", "nam"}:
@@ -514,11 +576,16 @@ def unit_hint(question: str) -> tuple[set[str], bool | None]:
     return words, None
 
 
-def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] = (set(), None)) -> str | None:
+def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] = (set(), None),
+                  accept=None) -> str | None:
     """The most answer-like number in ``text``, with its qualifier and unit ("trên 87,5%",
     "ít nhất 10.000 doanh nghiệp", "6/13"); years, dates and document numbers are skipped.
-    ``relevance(context) -> float`` favours the number whose surrounding words match the question."""
+    ``relevance(context) -> float`` favours the number whose surrounding words match the question;
+    the words the question counts ("bao nhiêu tiêu chí thành phần") make the unit of a number that
+    names them, even outside the known units; ``accept(value)`` drops values of the wrong kind
+    (a score where a rank was asked), so the next best number can answer."""
     best, best_score = None, -1.0
+    words, percent = hint
     for m in _QUANTITY.finditer(text):
         qual, num, unit = m.group(1).strip(), m.group(2).replace(" ", ""), (m.group(3) or "").strip()
         before = text[max(0, m.start() - 14): m.start()]
@@ -528,24 +595,56 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
             continue
         if after.startswith(("/", "-")) and "/" not in num or re.fullmatch(r"(19|20)\d\d", num) and not unit:
             continue
+        named = _named_unit(text[m.end(2):], words)
+        if len(named) > len(unit):
+            unit = named
         if re.fullmatch(r"0?\d", num) and not unit and not qual:
             continue  # list numbering, "cả 3 cấp"
         score = (2 if unit.startswith("%") else 1 if unit else 0) + (1 if qual else 0) + (1 if "/" in num else 0)
         if relevance is not None:
             score += 10 * relevance(text[max(0, m.start() - 60): m.end() + 30])
-        words, percent = hint
         if words & set(fold(unit).split()):
             score += 3
         if percent is not None and unit.startswith("%") != percent:
             score -= 3
+        core = num + unit if unit.startswith("%") else f"{num} {unit}".strip()
+        value = f"{qual} {core}".strip()
+        if accept is not None and not accept(value):
+            continue
         if score > best_score:
-            best_score = score
-            if unit.startswith("%"):
-                core = num + unit
-            else:
-                core = f"{num} {unit}".strip()
-            best = f"{qual} {core}".strip()
+            best, best_score = value, score
     return best
+
+
+def _named_unit(following: str, words: set[str]) -> str:
+    """The words right after a number up to the last one the question counts: "102 tiêu chí
+    thành phần (TCTP)" for "bao nhiêu tiêu chí thành phần"; "" when it names none of them."""
+    if not words:
+        return ""
+    m = re.match(r"\s*((?:[^\W\d_]+ ?){1,5})", following)
+    if not m:
+        return ""
+    toks = m.group(1).split()
+    last = max((i for i, t in enumerate(toks) if fold(t) in words), default=-1)
+    return " ".join(toks[: last + 1])
+
+
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?(?!\d)")
+
+
+def _years_agree(asked: list[int], statement: str) -> bool:
+    """False when ``statement`` dates itself (years, "2021-2025" ranges) and none of its years
+    or ranges holds an asked year; a statement naming no year agrees with any."""
+    spans = [(int(a), int(b or a)) for a, b in _YEAR_RANGE.findall(re.sub(r"\d{1,2}/\d{1,2}/", "", statement))]
+    return not spans or any(lo <= y <= hi for y in asked for lo, hi in spans)
+
+
+def _paragraph(text: str, start: int, end: int, reach: int = 400) -> str:
+    """The line (a paragraph in these documents) around ``text[start:end]``, at most ``reach``
+    characters either side."""
+    a = text.rfind("\n", max(0, start - reach), start)
+    b = text.find("\n", end, end + reach)
+    return text[a + 1 if a >= 0 else max(0, start - reach): b if b >= 0 else min(len(text), end + reach)]
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -562,6 +661,16 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out or [(start, end)]
 
 
+# "Sở Ngoại vụ", "Sở Y tế": a department named by its first two words (the query is in key
+# form, diacritics restored, so "sở" is told from "số"); acronym names ("Sở TT&TT") are skipped
+# (the provincial departments every province has, by their first words after "Sở")
+_DEPARTMENTS = ("nội vụ", "tư pháp", "kế hoạch", "tài chính", "công thương", "nông nghiệp", "giao thông", "xây dựng",
+                "tài nguyên", "thông tin", "lao động", "văn hóa", "du lịch", "khoa học", "giáo dục", "y tế", "ngoại vụ",
+                "quy hoạch", "dân tộc")
+_NAMED_AGENCY = re.compile(rf"(?<!\w)sở (?:{'|'.join(_DEPARTMENTS)})(?!\w)")
+_ITEM_LABEL = {"chuyen de": "chuyên đề", "thematic topic": "chuyên đề", "topic": "chuyên đề", "chi tieu": "chỉ tiêu",
+               "indicator": "chỉ tiêu"}
+_COUNTED_ITEMS = tuple(_ITEM_LABEL)
 _ASKS_AGENCY = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|phong nao|nhung (co quan|don vi|so)|"
                           r"who|which (agency|agencies|department|unit|office|body|division|bodies))\b")
 _IDENT = re.compile(r"\b(chuyen de|thematic topic|topic|chi tieu|indicator|stt|row|dong|muc)\s+(?:so\s+|no\.?\s*)?(\d{1,2})\b")
@@ -588,22 +697,26 @@ def _asks_about_other_act(question: str) -> bool:
     return bool(_OTHER_ACT.search(q)) and not _PLAN_WORD.search(q)
 
 
-_UNIT_ASKED = [
-    (re.compile(r"\b(phan tram|percent\w*|ty le|ti le|%)"), lambda v: "%" in v),
+_UNIT_ASKED = [  # (what the question asks, what the answer must then hold); first match decides
     (re.compile(r"\b(ty dong|trieu dong|bao nhieu tien|usd|vnd|budget|kinh phi|money|funding)\b"),
      lambda v: bool(re.search(r"(đồng|USD|VND)", v, re.IGNORECASE))),
-    (re.compile(r"\b(bao nhieu bac|may bac|xep thu|thu may|hang may|rank\w*)\b"), lambda v: bool(re.search(r"(bậc|/\d|hạng|thứ)", v))),
+    (re.compile(r"\b(bao nhieu bac|may bac|how many (places|positions|steps))\b"), lambda v: "bậc" in v),
+    (re.compile(r"\b(xep thu|thu may|hang may|xep hang|thu hang|vi tri thu|rank\w*|position)\b"),
+     lambda v: bool(re.search(r"(/\d|hạng|thứ|top|nhóm)", v, re.IGNORECASE))),
+    (re.compile(r"\b(phan tram|percent\w*|%)"), lambda v: "%" in v),
+    # a score is points or a bare number, not a count of firms
+    (re.compile(r"\b(bao nhieu diem|may diem|diem so|what score|which score|scores?|points)\b"),
+     lambda v: "điểm" in v or bool(re.fullmatch(r"\D{0,12}\d+(?:[.,]\d+)?", v.strip()))),
 ]
 
 
 def unit_fits(question: str, value: str) -> bool:
-    """A quantity answer must have the unit the question asks for ("bao nhiêu tỷ đồng")."""
+    """A quantity answer must have the unit the question asks for ("bao nhiêu tỷ đồng", a rank
+    "xếp thứ mấy" — not the score beside it)."""
     q = fold(question)
-    for pat, ok in _UNIT_ASKED[1:]:
+    for pat, ok in _UNIT_ASKED:
         if pat.search(q):
             return ok(value)
-    if re.search(r"\b(phan tram|percent\w*|%)", q):
-        return "%" in value
     return True
 
 

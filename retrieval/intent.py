@@ -28,6 +28,7 @@ class DocFact(str, Enum):
     NUMBER = "number"
     ISSUER = "issuer"
     TITLE = "title"
+    PROVINCE = "province"
     PERSON = "person"  # "Giám đốc Sở Nội vụ là ai?": plans name no officials but their signers
 
 
@@ -47,6 +48,8 @@ _DOCFACT = {
     DocFact.ISSUER: rf"{_W}(co quan (nao )?ban hanh|ai ban hanh|don vi (nao )?ban hanh|who issued|issuing (body|authority)|"
                     rf"issued by|(which|what) (authority|body|agency|organi[sz]ation|office) issued){_E}",
     DocFact.TITLE: rf"{_W}(trich yeu|ten (cua )?(ke hoach|van ban)|title of){_E}",
+    DocFact.PROVINCE: rf"{_W}((cua|thuoc|o) tinh nao|tinh nao (ban hanh|co)|which province|what province|"
+                      rf"province (is|was) (it|the plan|this)){_E}",
 }
 
 # Precedence: the first matching pattern wins. Strong cues ("chủ trì", "bao nhiêu") beat

@@ -49,6 +49,12 @@ about any every each per via within without between among toward towards
 LANGS = ("vi", "vi-nodiac", "vi-half", "en")
 
 
+def is_english_function_word(word: str) -> bool:
+    """"to", "do", "the": words of an English question that carry no topic, even where the
+    same letters are a Vietnamese syllable."""
+    return word.lower() in _ENGLISH
+
+
 @dataclass
 class ParsedQuery:
     original: str
