@@ -124,7 +124,8 @@ class Assistant:
         seen: list[str] = []
         for k in keys:
             t = fold(k)
-            if k not in _QUESTION_WORDS and t not in _FOLDED_QUESTION_WORDS and t not in seen:
+            # the folded list only judges words typed without accents: "báo cáo" is content, "bao" is not
+            if k not in _QUESTION_WORDS and not (k == t and t in _FOLDED_QUESTION_WORDS) and t not in seen:
                 seen.append(t)
         return seen
 
@@ -266,10 +267,10 @@ class Assistant:
             if counted and not rows and not titled:
                 return f"không có {_ITEM_LABEL[ident.group(1)]} {ident.group(2)}"
         if intent != Intent.DOCFACT and pq.lang != "en":
-            for m in _NAMED_AGENCY.finditer(pq.restored):
-                name = m.group(0)
+            for m in _NAMED_AGENCY.finditer(fold(question)):  # folded: the restorer knows no name the corpus lacks
+                name = "Sở " + next(d for d in _DEPARTMENTS if fold(d) == m.group(0)[3:])
                 if not self._mentioned(name, scope):
-                    return f"văn bản không nhắc đến {name}"
+                    return f"văn bản không nhắc đến {name} …"
         return ""
 
     def _entities_supported(self, ents: Entities, s: _Support) -> bool:
@@ -480,7 +481,8 @@ class Assistant:
             else:
                 spans = [(h.start + m.start(), h.start + m.end()) for m in _SENT.finditer(doc.text[h.start:h.end])]
             rel = h.score / top
-            context = f"{h.section} {doc.province or ''} {doc.doc_number or ''}"
+            # where the passage sits: its section, and the plan's own title, province and number
+            context = f"{h.section} {doc.title or ''} {doc.province or ''} {doc.doc_number or ''}"
             sec = self._sections.get(chunk.section_id or "")
             for s0, e0 in spans:
                 para = _paragraph(doc.text, s0, e0)
@@ -603,8 +605,9 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
         score = (2 if unit.startswith("%") else 1 if unit else 0) + (1 if qual else 0) + (1 if "/" in num else 0)
         if relevance is not None:
             score += 10 * relevance(text[max(0, m.start() - 60): m.end() + 30])
-        if words & set(fold(unit).split()):
-            score += 3
+        named_words = words & set(fold(unit).split())
+        if named_words:
+            score += 2 + len(named_words)  # "102 tiêu chí thành phần" names more of the asked words than "43 tiêu chí"
         if percent is not None and unit.startswith("%") != percent:
             score -= 3
         core = num + unit if unit.startswith("%") else f"{num} {unit}".strip()
@@ -661,13 +664,12 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out or [(start, end)]
 
 
-# "Sở Ngoại vụ", "Sở Y tế": a department named by its first two words (the query is in key
-# form, diacritics restored, so "sở" is told from "số"); acronym names ("Sở TT&TT") are skipped
-# (the provincial departments every province has, by their first words after "Sở")
+# "Sở Ngoại vụ", "Sở Y tế": one of the departments every province has, by its first words after
+# "Sở" (compared folded: no department name follows "số", so "so noi vu" is unambiguous)
 _DEPARTMENTS = ("nội vụ", "tư pháp", "kế hoạch", "tài chính", "công thương", "nông nghiệp", "giao thông", "xây dựng",
                 "tài nguyên", "thông tin", "lao động", "văn hóa", "du lịch", "khoa học", "giáo dục", "y tế", "ngoại vụ",
                 "quy hoạch", "dân tộc")
-_NAMED_AGENCY = re.compile(rf"(?<!\w)sở (?:{'|'.join(_DEPARTMENTS)})(?!\w)")
+_NAMED_AGENCY = re.compile(rf"(?<![a-z0-9])so (?:{'|'.join(fold(d) for d in _DEPARTMENTS)})(?![a-z0-9])")
 _ITEM_LABEL = {"chuyen de": "chuyên đề", "thematic topic": "chuyên đề", "topic": "chuyên đề", "chi tieu": "chỉ tiêu",
                "indicator": "chỉ tiêu"}
 _COUNTED_ITEMS = tuple(_ITEM_LABEL)

@@ -10,7 +10,7 @@ from tests.conftest import CORPUS, DOC_1886
 from tracuu.cli import main
 from tracuu.index.store import Store
 from tracuu.ingest.pipeline import Ingestor
-from tracuu.retrieval.answer import Assistant, best_quantity
+from tracuu.retrieval.answer import Assistant, best_quantity, unit_hint
 from tracuu.normalize import match_key
 
 
@@ -61,6 +61,48 @@ def test_quantity_keeps_its_qualifier(assistant):
     assert best_quantity("Phấn đấu đến năm 2025 có ít nhất 10.000 doanh nghiệp thành lập mới") == \
         "ít nhất 10.000 doanh nghiệp thành lập mới"
     assert best_quantity("tổ chức 02 cuộc/năm") == "02 cuộc/năm"
+
+
+def test_quantity_counts_what_the_question_counts():
+    text = ("bộ tiêu chí xác định Chỉ số cải cách hành chính (PAR INDEX) cấp tỉnh được cấu trúc trên 8 lĩnh vực, "
+            "43 tiêu chí và 102 tiêu chí thành phần (TCTP)")
+    assert best_quantity(text, hint=unit_hint("có bao nhiêu tiêu chí thành phần?")) == "102 tiêu chí thành phần"
+    assert best_quantity(text, hint=unit_hint("có bao nhiêu lĩnh vực?")) == "trên 8 lĩnh vực"
+    # a statement's trailing words are not its unit
+    assert best_quantity("đạt 82,33 điểm, tăng 1,53 điểm so với năm 2019") == "đạt 82,33 điểm"
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Năm 2020 Quảng Bình xếp thứ mấy về PAR INDEX?", "50/63"),          # the rank, not the score beside it
+    ("quang binh xep hang bao nhieu ve PAR INDEX 2020", "50/63"),
+    ("Kế hoạch 1886 là của tỉnh nào?", "Quảng Bình"),
+    ("Which province issued plan 304/KH-UBND?", "Quảng Ninh"),
+])
+def test_rank_and_province_answers(assistant, question, expected):
+    _ok(assistant.ask(question), expected)
+
+
+@pytest.mark.parametrize("question", [
+    "Chuyên đề 9 của Kế hoạch 304 do cơ quan nào chủ trì?",  # the plan has seven
+    "chuyen de 12 ke hoach 304 ai chu tri",
+    "Chỉ tiêu 40 trong kế hoạch của Văn phòng UBND tỉnh Quảng Trị do ai chủ trì?",  # it has 18 indicators
+    "Sở Ngoại vụ có nhiệm vụ gì trong Kế hoạch 1886?",         # a department the plan never names
+    "so ngoai vu phai lam gi theo ke hoach 304",
+    "Năm 2022 Quảng Bình xếp thứ mấy về PAR INDEX?",          # the plan gives 2020's rank only
+    "Kế hoạch thực hiện Nghị quyết 131/NQ-CP là của tỉnh nào?",  # that plan never names its province
+    "What PCI score did Quang Ninh achieve in 2022?",          # targets, no achieved score
+])
+def test_abstains_on_items_agencies_years_the_documents_lack(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.abstained and ans.answer is None, ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Chuyên đề 7 của Kế hoạch 304 do cơ quan nào chủ trì?",
+    "Sở Tư pháp có nhiệm vụ gì trong Kế hoạch 304?",
+])
+def test_named_items_and_agencies_that_exist_still_answer(assistant, question):
+    assert not assistant.ask(question).abstained
 
 
 @pytest.mark.parametrize("question", [
