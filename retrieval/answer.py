@@ -191,9 +191,11 @@ class Assistant:
         supports = [s for s in supports if self._entities_supported(ents, s)]
         if intent == Intent.TARGET:
             supports = [s for s in supports if unit_fits(question, s.value)]
-        if not supports and intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET):
+        if not supports and intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET) \
+                and not (intent == Intent.TARGET and unit_asked(question)):
             # no agency, date or number of the asked kind: the best sentence may still answer
-            # (free text such as a QA paragraph), judged by the same coverage bar
+            # (free text such as a QA paragraph), judged by the same coverage bar — but not a
+            # question for a rank, score, amount or percentage, which no plain sentence answers
             supports = [s for s in self._from_text(Intent.OPEN, hits, terms)
                         if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE]
         if not supports:
@@ -706,10 +708,16 @@ _UNIT_ASKED = [  # (what the question asks, what the answer must then hold); fir
     (re.compile(r"\b(xep thu|thu may|hang may|xep hang|thu hang|vi tri thu|rank\w*|position)\b"),
      lambda v: bool(re.search(r"(/\d|hạng|thứ|top|nhóm)", v, re.IGNORECASE))),
     (re.compile(r"\b(phan tram|percent\w*|%)"), lambda v: "%" in v),
-    # a score is points or a bare number, not a count of firms
+    # a score is points, a percentage or a bare number ("điểm số định hướng: 70%"), not a count of firms
     (re.compile(r"\b(bao nhieu diem|may diem|diem so|what score|which score|scores?|points)\b"),
-     lambda v: "điểm" in v or bool(re.fullmatch(r"\D{0,12}\d+(?:[.,]\d+)?", v.strip()))),
+     lambda v: bool(re.fullmatch(r"\D{0,12}\d+(?:[.,]\d+)?\s*(?:%|điểm)?", v.strip()))),
 ]
+
+
+def unit_asked(question: str) -> bool:
+    """Whether the question names the kind of number it wants (rank, score, money, percentage)."""
+    q = fold(question)
+    return any(pat.search(q) for pat, _ in _UNIT_ASKED)
 
 
 def unit_fits(question: str, value: str) -> bool:
