@@ -11,10 +11,12 @@ and exactly the containments the pairwise scan computes.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+
+import numpy as np
 
 from tracuu.normalize import fold
 from tracuu.records import Document
@@ -87,17 +89,19 @@ class _Kept:
 
     def first_match(self, doc: Document, sh: set[int]) -> tuple[Document, float, bool] | None:
         """The first kept document ``doc`` is an exact or near copy of, as the pairwise scan
-        finds it; the postings count each kept document's shared shingles (|S ∩ K|) at once."""
-        shared = Counter(chain.from_iterable(self.postings[s] for s in sh if s in self.postings))
-        found = [pos for pos, c in shared.items() if c / len(sh) >= self.threshold]
+        finds it; the postings count the shingles shared with every kept document (|S ∩ K|) at once."""
+        hits = np.fromiter(chain.from_iterable(self.postings[s] for s in sh if s in self.postings), np.int64)
+        shared = np.bincount(hits, minlength=len(self.docs))
+        found = np.flatnonzero(shared / len(sh) >= self.threshold).tolist() if sh else []
         if doc.content_hash in self.by_hash:
             found.append(self.by_hash[doc.content_hash])
         if not found:
             return None
-        k = self.docs[min(found)]
+        first = min(found)
+        k = self.docs[first]
         if doc.content_hash == k.content_hash:
             return k, 1.0, True
-        return k, shared[min(found)] / len(sh), False
+        return k, int(shared[first]) / len(sh), False
 
 
 def find_duplicates(docs: list[Document], threshold: float = CONTAINMENT) -> tuple[list[Document], list[DuplicateReport]]:
