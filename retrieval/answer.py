@@ -189,7 +189,8 @@ class Assistant:
             supports = self._from_text(intent, hits, terms)
 
         supports = [s for s in supports if self._entities_supported(ents, s)]
-        if intent == Intent.TARGET:
+        if intent in (Intent.TARGET, Intent.OPEN, Intent.DEFINITION):
+            # "What is the total budget in VND?" is not answered by a sentence without an amount
             supports = [s for s in supports if unit_fits(question, s.value)]
         if not supports and intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET) \
                 and not (intent == Intent.TARGET and unit_asked(question)):
@@ -279,10 +280,12 @@ class Assistant:
         doc = self.documents[s.doc_id]
         sec = self._section_at(doc.doc_id, s.start)
         near = doc.text[sec.start: min(sec.end, sec.start + 20000)] if sec else doc.text[max(0, s.start - 300): s.end + 300]
-        context = fold(" ".join([near, s.section,
+        context = fold(" ".join([near, s.section, doc.title or "",
                                  s.chunk.search_text if s.chunk else "", s.value]))
+        month = doc.extra.get("issue_month") or ""
+        doc_year = doc.year or (int(month[:4]) if month[:4].isdigit() else None)  # a blank day keeps its month
         for y in ents.years:
-            if str(y) not in context and doc.year != y:
+            if str(y) not in context and doc_year != y:
                 return False
         row = s.chunk is not None and s.chunk.kind == "row"  # a row's years are its columns', not its claim
         if ents.years and not row and not _years_agree(ents.years, doc.text[s.start:s.end]):
@@ -703,7 +706,7 @@ def _asks_about_other_act(question: str) -> bool:
 
 _UNIT_ASKED = [  # (what the question asks, what the answer must then hold); first match decides
     (re.compile(r"\b(ty dong|trieu dong|bao nhieu tien|usd|vnd|budget|kinh phi|money|funding)\b"),
-     lambda v: bool(re.search(r"(đồng|USD|VND)", v, re.IGNORECASE))),
+     lambda v: bool(re.search(r"\d\s*(?:tỷ|triệu|nghìn|ngàn)?\s*(?:đồng|USD|VND)", v, re.IGNORECASE))),  # not "đồng bộ"
     (re.compile(r"\b(bao nhieu bac|may bac|how many (places|positions|steps))\b"), lambda v: "bậc" in v),
     (re.compile(r"\b(xep thu|thu may|hang may|xep hang|thu hang|vi tri thu|rank\w*|position)\b"),
      lambda v: bool(re.search(r"(/\d|hạng|thứ|top|nhóm)", v, re.IGNORECASE))),

@@ -91,10 +91,18 @@ def test_rank_and_province_answers(assistant, question, expected):
     "Năm 2022 Quảng Bình xếp thứ mấy về PAR INDEX?",          # the plan gives 2020's rank only
     "Kế hoạch thực hiện Nghị quyết 131/NQ-CP là của tỉnh nào?",  # that plan never names its province
     "What PCI score did Quang Ninh achieve in 2022?",          # targets, no achieved score
+    "What is the total budget in VND allocated to Plan 304/KH-UBND?",  # "đồng bộ" is no amount
 ])
 def test_abstains_on_items_agencies_years_the_documents_lack(assistant, question):
     ans = assistant.ask(question)
     assert ans.abstained and ans.answer is None, ans.answer
+
+
+def test_a_plan_dated_by_month_only_answers_questions_naming_its_year(assistant):
+    # the Quảng Trị office plan leaves its day blank ("ngày … tháng 3 năm 2024")
+    ans = assistant.ask("Ai ký Kế hoạch của Văn phòng UBND tỉnh Quảng Trị năm 2024?")
+    _ok(ans, "Lê Hữu Phước")
+    _ok(assistant.ask("Thu hút vốn FDI đạt bao nhiêu tỷ USD?"), "5 tỷ USD")
 
 
 @pytest.mark.parametrize("question", [
