@@ -6,10 +6,10 @@ lives in ``tracuu.ui``.
 
 import sys
 
-# This process is a web server, never a notebook, yet gradio imports IPython for its notebook
-# hooks: 0.3-0.4 s of a ~3 s start (bench/README.md, "Cold start"). Marked absent, those imports
-# fail fast, which gradio (and tqdm, transformers) take as "not running in a notebook".
-sys.modules.setdefault("IPython", None)
+# Before gradio is imported: this process serves, it is never a notebook (see keep_ipython_out).
+from tracuu.cli import keep_ipython_out
+
+keep_ipython_out()
 
 from tracuu.ui import main  # noqa: E402
 

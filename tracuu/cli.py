@@ -176,7 +176,19 @@ def cmd_eval(args) -> int:
     return run_cli(args)
 
 
+def keep_ipython_out() -> None:
+    """Mark IPython absent in a serving process, before gradio is imported.
+
+    The web server is never a notebook, yet gradio imports IPython for its notebook hooks:
+    0.3-0.4 s of a ~3 s start (bench/README.md, "Cold start"). Marked absent, those imports fail
+    fast, which gradio (and tqdm, transformers) take as "not running in a notebook". A process
+    that has already imported IPython keeps it. Used by ``tracuu serve`` and ``app.py``.
+    """
+    sys.modules.setdefault("IPython", None)
+
+
 def cmd_serve(args) -> int:
+    keep_ipython_out()
     from tracuu.ui import serve
 
     serve(store=args.store, host=args.host, port=args.port, allow_upload=not args.no_upload)
