@@ -42,12 +42,22 @@ def run_eval(
     ``metrics.score_question``). ``doc_names`` maps returned ``doc_id``s to the source file
     stems that ``relevant_docs`` use (BEIR/SQuAD sets).
     """
-    records = []
+    calls = []
     for i, question in enumerate(questions, 1):
-        output, latency_ms = _call(answer_fn, question)
-        records.append(score_question(question, output, doc_names, latency_ms))
+        calls.append(_call(answer_fn, question))
         if i % 50 == 0:
             log.info("%s: %d/%d questions", mode, i, len(questions))
+    # in a run that answers, a question that raised is a wrong answer, not a search-only result
+    # (otherwise a run where most questions fail reports the accuracy of the few that did not)
+    answering = any(("answer" in o or "abstained" in o) and "error" not in o for o, _ in calls)
+    records = []
+    for question, (output, latency_ms) in zip(questions, calls):
+        if answering and "error" in output:
+            output = {**output, "answer": None, "abstained": False}
+        records.append(score_question(question, output, doc_names, latency_ms))
+    errors = sum(1 for r in records if r["error"])
+    if errors:
+        log.warning("%s: %d of %d questions raised (scored as wrong)", mode, errors, len(records))
     add_rank_scores(records)
     slices = aggregate_slices(records)
     return {

@@ -59,6 +59,15 @@ class LexicalIndex:
             return np.zeros(model.scores["num_docs"], dtype=np.float32)
         return model.get_scores(toks)
 
+    def document_frequencies(self, field: str = "folded") -> dict[str, int]:
+        """How many passages hold each token of ``field``, read off the index (one pass over its
+        vocabulary): the answerer weights question words by it, and recounting every passage's
+        words at each load took a minute at 100k chunks."""
+        model = self.models[field]
+        indptr = np.asarray(model.scores["indptr"])
+        counts = np.diff(indptr)
+        return {tok: int(counts[i]) for tok, i in model.vocab_dict.items() if i < len(counts) and tok != EMPTY}
+
     def save(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
         for field, model in self.models.items():

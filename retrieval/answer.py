@@ -100,10 +100,7 @@ class Assistant:
         self.abstain_below = abstain_below
         # document frequency of folded syllables over passages, for IDF-weighted coverage
         self._n = max(1, len(self.searcher.chunks))
-        df: Counter[str] = Counter()
-        for c in self.searcher.chunks:
-            df.update(set(fold(c.search_text).split()))
-        self._df = df
+        self._df = self.searcher.lexical.document_frequencies("folded")
         self._sections = {s.section_id: s for s in snap.sections()}
         self._chunk_pos = {c.chunk_id: i for i, c in enumerate(self.searcher.chunks)}
 
@@ -723,10 +720,17 @@ def unit_asked(question: str) -> bool:
     return any(pat.search(q) for pat, _ in _UNIT_ASKED)
 
 
+_CURRENCY_ASKED = [(re.compile(r"\b(?:ty|trieu|nghin|ngan) dong\b|\bvnd\b"), r"đồng|VND"),
+                   (re.compile(r"\busd\b|\bdollars?\b"), r"USD")]
+
+
 def unit_fits(question: str, value: str) -> bool:
     """A quantity answer must have the unit the question asks for ("bao nhiêu tỷ đồng", a rank
-    "xếp thứ mấy" — not the score beside it)."""
+    "xếp thứ mấy" — not the score beside it), in the currency it names (not USD for "tỷ đồng")."""
     q = fold(question)
+    for pat, written in _CURRENCY_ASKED:
+        if pat.search(q) and not re.search(rf"\d\s*(?:tỷ|triệu|nghìn|ngàn)?\s*(?:{written})", value, re.IGNORECASE):
+            return False
     for pat, ok in _UNIT_ASKED:
         if pat.search(q):
             return ok(value)

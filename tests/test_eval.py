@@ -162,6 +162,20 @@ def test_search_only_mode_and_errors():
     assert failed["questions"][0]["reason"] == "error" and failed["overall"]["hit@10"] == 0.0
 
 
+def test_a_question_that_raises_in_an_answering_run_counts_as_wrong():
+    questions = [{"id": f"q{i}", "question": "?", "answers": ["Sở Nội vụ"], "evidence": [QUOTE], "lang": "vi",
+                  "type": "lead"} for i in range(4)]
+
+    def mostly_broken(q):
+        if q["id"] != "q0":
+            raise RuntimeError("boom")
+        return {"answer": "Sở Nội vụ", "abstained": False, "hits": [hit(QUOTE)]}
+
+    results = run_eval(questions, mostly_broken)
+    assert results["answer_mode"] and results["overall"]["accuracy"] == 0.25  # not 1.0 over the one survivor
+    assert [r["reason"] for r in results["questions"]].count("error") == 3
+
+
 # --- the gold set ----------------------------------------------------------------------------
 
 
