@@ -186,8 +186,9 @@ class Assistant:
             supports = self._from_text(intent, hits, terms)
 
         supports = [s for s in supports if self._entities_supported(ents, s)]
-        if intent in (Intent.TARGET, Intent.OPEN, Intent.DEFINITION):
+        if intent == Intent.TARGET or (intent in (Intent.OPEN, Intent.DEFINITION) and _ASKS_AMOUNT.search(fold(question))):
             # "What is the total budget in VND?" is not answered by a sentence without an amount
+            # ("Kinh phí lấy từ đâu?" asks a source, not an amount)
             supports = [s for s in supports if unit_fits(question, s.value)]
         if not supports and intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET) \
                 and not (intent == Intent.TARGET and unit_asked(question)):
@@ -720,6 +721,7 @@ def unit_asked(question: str) -> bool:
     return any(pat.search(q) for pat, _ in _UNIT_ASKED)
 
 
+_ASKS_AMOUNT = re.compile(r"\b(bao nhieu|how (much|many)|total|tong (so|cong|kinh phi)|what (percentage|share|amount))\b")
 _CURRENCY_ASKED = [(re.compile(r"\b(?:ty|trieu|nghin|ngan) dong\b|\bvnd\b"), r"đồng|VND"),
                    (re.compile(r"\busd\b|\bdollars?\b"), r"USD")]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tracuu.bench.coldstart import ask_endpoint, free_port, offline_env, stop, wait_http
+from tracuu.bench.coldstart import HYBRID_READY, MODEL_FAILED, ask_endpoint, free_port, offline_env, stop, wait_http, wait_log
 from tracuu.eval.loaders import GOLD_TEST, load_jsonl
 
 pytestmark = pytest.mark.slow
@@ -42,6 +42,9 @@ def app_url(corpus_store: Path, tmp_path_factory):
     url = f"http://127.0.0.1:{port}/"
     try:
         assert wait_http(url, proc, timeout=300), f"the app did not start:\n{log_path.read_text()[-3000:]}"
+        # the page is served before the model is attached: compare answers once search is hybrid
+        ready = wait_log(log_path, (HYBRID_READY, MODEL_FAILED), proc, timeout=300)
+        assert ready == HYBRID_READY, f"the model did not attach:\n{log_path.read_text()[-3000:]}"
         yield url
     finally:
         stop(proc)
