@@ -69,8 +69,9 @@ _PATTERNS: list[tuple[Intent, str]] = [
     (Intent.TARGET, rf"{_W}(bao nhieu|ty le|ti le|so luong|dat (muc|bao nhieu)|diem so|phan tram|thu may|xep thu|"
                     rf"xep hang|hang may|rank\w*|"
                     rf"may (doanh nghiep|sang kien|cuoc|lan)|how many|how much|what percentage|percent\w*|"
-                    rf"what share){_E}"),
-    (Intent.LEAD, rf"{_W}(ai (thuc hien|lam|chiu)|co quan nao|don vi nao|so nao|ai|who|lead\w*|responsible){_E}"),
+                    rf"what share|(what|which) (target|goal|rate|score|level|value|ratio|proportion)s?|"
+                    rf"what is the (target|goal|rate|score|ratio|proportion)){_E}"),
+    (Intent.LEAD, rf"{_W}(ai (thuc hien|lam|chiu)|co quan nao|don vi nao|so nao|ai|who|lead(s|ing|ed)?|led|responsible){_E}"),
     (Intent.TARGET, rf"{_W}(muc tieu|chi tieu|toi thieu|target\w*|goal|rate|score|minimum|at least){_E}"),
     (Intent.DEFINITION, rf"{_W}(la gi|gom (nhung )?gi|bao gom|noi dung (cua|gi)|what is|what are|what does .+ mean|"
                         rf"define|consist|include){_E}"),

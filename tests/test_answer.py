@@ -175,3 +175,18 @@ def test_cli_ask_json_contract(corpus_store, capsys, tmp_path):
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert lines[0]["id"] == "a" and len(lines[0]["hits"]) == 3
     assert set(lines[0]["hits"][0]) == {"chunk_id", "doc_id", "section", "text", "score"}
+
+
+@pytest.mark.parametrize("question,intent", [
+    ("What target is set for firms that find the leadership's directives useful?", "target"),  # not "lead"
+    ("What is the minimum rate of digitised dossiers?", "target"),
+    ("Which department is leading the PCI work?", "lead"),
+    ("Who leads the DTI target?", "lead"),
+    ("Ai chủ trì mục tiêu DTI?", "lead"),
+    ("Kế hoạch 1886 là của tỉnh nào?", "docfact"),
+    ("chuyen de 6 thoi gian thuc hien khi nao", "deadline"),
+])
+def test_intent_of_questions_in_each_language(question, intent):
+    from tracuu.retrieval.intent import detect_intent
+
+    assert detect_intent(question)[0].value == intent
