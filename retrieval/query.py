@@ -112,11 +112,15 @@ def _ftoks(text: str) -> tuple[str, ...]:
 
 
 def _inflections(word: str) -> frozenset[str]:
-    forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing"}
+    """The forms an English glossary word may take in a question: plural, past, -ing, -ly,
+    with the final consonant doubled ("plan" → "planning", "submit" → "submitted")."""
+    forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing", word + "ly"}
     if word.endswith("e"):
-        forms.add(word[:-1] + "ing")
+        forms |= {word[:-1] + "ing", word[:-1] + "y"}
     if word.endswith("y"):
-        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+        forms |= {word[:-1] + "ies", word[:-1] + "ied", word[:-1] + "ily"}
+    if re.fullmatch(r"[a-z]*[^aeiou][aeiou][bdgklmnprt]", word):
+        forms |= {word + word[-1] + "ing", word + word[-1] + "ed"}
     return frozenset(forms)
 
 

@@ -296,3 +296,11 @@ def test_hint_terms_are_the_corpus_vocabulary(docs):
     terms = {t for _, ts in entries for t in ts}
     found = [t for t in terms if f" {' '.join(WORD.findall(fold(t)))} " in corpus]
     assert len(found) / len(terms) >= 0.85
+
+
+def test_english_hints_match_inflected_forms():
+    from tracuu.retrieval.query import parse_query
+
+    # "submitted" doubles its consonant; the glossary lists "submit" only
+    assert "nộp hồ sơ" in parse_query("Where are the documents submitted?").expansions
+    assert "nộp hồ sơ" in parse_query("Who is submitting the dossiers?").expansions
