@@ -122,7 +122,7 @@ class Assistant:
             # or loanwords ("website", "online", "top"), but not English glue ("to", "do", "an")
             keys += [t for t in syllables(question) if fold(t) in self._df and not is_english_function_word(t)]
         else:
-            keys = syllables(pq.restored)
+            keys = syllables(self._in_document_words(pq))
         seen: list[str] = []
         for k in keys:
             t = fold(k)
@@ -130,6 +130,20 @@ class Assistant:
             if k not in _QUESTION_WORDS and not (k == t and t in _FOLDED_QUESTION_WORDS) and t not in seen:
                 seen.append(t)
         return seen
+
+    def _in_document_words(self, pq) -> str:
+        """The restored question with everyday phrases the documents never use replaced by the
+        documents' own term ("bà con" → "người dân"), so evidence is weighed in their words; a
+        phrase the documents do use stays as typed."""
+        text = pq.restored
+        for phrase, term in pq.synonyms:
+            folded = fold(text)
+            if len(folded) != len(text) or self._mentioned(phrase):
+                continue  # (folding keeps positions for NFC text; anything else is left alone)
+            m = re.search(rf"(?<![a-z0-9]){re.escape(fold(phrase))}(?![a-z0-9])", folded)
+            if m:
+                text = f"{text[:m.start()]}{term}{text[m.end():]}"
+        return text
 
     def coverage(self, terms: list[str], text: str) -> float:
         if not terms:

@@ -4,8 +4,8 @@ restored, and the extra terms that let it meet the documents' wording.
 Civil servants type "ai chu tri chi so DTI", "co quan nào phụ trách chuyên đề 6",
 "TTHC" or "who leads the DTI target?". The plans write "chủ trì", "thủ tục hành chính",
 "Sở Thông tin và Truyền thông". ``parse_query`` bridges the two with the corpus-trained
-``DiacriticRestorer`` and two data files: acronyms (both ways) and English → Vietnamese
-hint terms.
+``DiacriticRestorer`` and three data files: acronyms (both ways), English → Vietnamese hint
+terms, and everyday Vietnamese → the documents' wording ("bà con" → "người dân").
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ class ParsedQuery:
     lang: str                 # "vi", "vi-nodiac", "vi-half", "en"
     expansions: list[str] = field(default_factory=list)  # acronym forms/expansions, English hints (key form)
     acronyms: list[str] = field(default_factory=list)    # acronyms found (canonical form)
+    # everyday wording typed → the documents' term for it (key forms), from vi_synonyms.tsv
+    synonyms: list[tuple[str, str]] = field(default_factory=list)
 
 
 # --- data files ---------------------------------------------------------------------------
@@ -125,13 +127,54 @@ def _inflections(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _acronym_patterns() -> dict[str, list[tuple[tuple[str, ...], bool, int]]]:
-    """First folded token → [(folded tokens, is acronym form, row index)], longest first."""
-    index: dict[str, list[tuple[tuple[str, ...], bool, int]]] = {}
+def _synonym_rows() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    return tuple((tuple(search_key(p) for p in phrases), tuple(search_key(t) for t in terms))
+                 for phrases, terms in _rows("vi_synonyms.tsv"))
+
+
+@lru_cache(maxsize=1)
+def _synonym_patterns() -> dict[str, list[tuple[tuple[str, ...], tuple[str, int]]]]:
+    """First folded token → [(folded tokens, (phrase, row))], longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], tuple[str, int]]]] = {}
+    for i, (phrases, _terms) in enumerate(_synonym_rows()):
+        for phrase in phrases:
+            toks = _ftoks(phrase)
+            index.setdefault(toks[0], []).append((toks, (phrase, i)))
+    for pats in index.values():
+        pats.sort(key=lambda p: -len(p[0]))
+    return index
+
+
+def _longest_matches(ftoks: tuple[str, ...], index: dict[str, list[tuple[tuple[str, ...], object]]]) -> list:
+    """Greedy longest matches of indexed phrases in ``ftoks``: the payloads, in order."""
+    found = []
+    i = 0
+    while i < len(ftoks):
+        for toks, payload in index.get(ftoks[i], ()):
+            if ftoks[i:i + len(toks)] == toks:
+                found.append(payload)
+                i += len(toks)
+                break
+        else:
+            i += 1
+    return found
+
+
+def match_synonyms(restored: str) -> list[tuple[str, str]]:
+    """(everyday phrase, the documents' term) for each phrase of the vi_synonyms file in the
+    query, compared accent-folded so "ba con" and "bà con" both count."""
+    rows = _synonym_rows()
+    return [(phrase, rows[row][1][0]) for phrase, row in _longest_matches(_ftoks(restored), _synonym_patterns())]
+
+
+@lru_cache(maxsize=1)
+def _acronym_patterns() -> dict[str, list[tuple[tuple[str, ...], tuple[bool, int, str]]]]:
+    """First folded token → [(folded tokens, (is acronym form, row index, matched))], longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], tuple[bool, int, str]]]] = {}
     for i, (forms, exps) in enumerate(_acronym_rows()):
         for text, is_form in [(f, True) for f in forms] + [(e, False) for e in exps]:
             toks = _ftoks(text)
-            index.setdefault(toks[0], []).append((toks, is_form, i))
+            index.setdefault(toks[0], []).append((toks, (is_form, i, " ".join(toks))))
     for pats in index.values():
         pats.sort(key=lambda p: -len(p[0]))
     return index
@@ -239,18 +282,7 @@ def _acronym_folds() -> frozenset[str]:
 
 def _match_acronyms(ftoks: tuple[str, ...]) -> list[tuple[bool, int, str]]:
     """Greedy longest matches of acronym forms and expansions: (is form, row, matched)."""
-    patterns = _acronym_patterns()
-    found = []
-    i = 0
-    while i < len(ftoks):
-        for toks, is_form, row in patterns.get(ftoks[i], ()):
-            if ftoks[i:i + len(toks)] == toks:
-                found.append((is_form, row, " ".join(toks)))
-                i += len(toks)
-                break
-        else:
-            i += 1
-    return found
+    return _longest_matches(ftoks, _acronym_patterns())
 
 
 def _match_english(words: list[str], only_foreign: bool) -> list[int]:
@@ -303,6 +335,8 @@ def _expansions(original: str, restored: str, lang: str) -> tuple[list[str], lis
     words = _ASCII_WORD.findall(fold(original))
     for entry in _match_english(words, only_foreign=lang != "en"):
         terms += hints[entry][1]
+    if lang != "en":
+        terms += [term for _phrase, term in match_synonyms(restored)]
     if lang == "en":
         for pattern, label in _NUMBERED_EN:
             terms += [label.format(m.group(1)) for m in pattern.finditer(fold(original))]
@@ -325,6 +359,7 @@ def parse_query(query: str, restorer: DiacriticRestorer | None = None) -> Parsed
             lang = "vi-half" if restored != key else "vi"
     expansions, acronyms = _expansions(query, restored, lang)
     pq = ParsedQuery(original=query, key=key, restored=restored, folded=fold(query), lang=lang,
-                     expansions=expansions, acronyms=acronyms)
+                     expansions=expansions, acronyms=acronyms,
+                     synonyms=match_synonyms(restored) if lang != "en" else [])
     log.debug("parsed query %r", pq)
     return pq

@@ -190,3 +190,8 @@ def test_intent_of_questions_in_each_language(question, intent):
     from tracuu.retrieval.intent import detect_intent
 
     assert detect_intent(question)[0].value == intent
+
+
+def test_everyday_wording_is_answered_in_the_documents_terms(assistant):
+    # "lo việc" / "bà con" are not the plans' words ("chủ trì" / "người dân")
+    _ok(assistant.ask("Đơn vị nào lo việc tuyên truyền Nghị quyết 124 tới bà con?"), "Trung tâm Truyền thông tỉnh")

@@ -304,3 +304,21 @@ def test_english_hints_match_inflected_forms():
     # "submitted" doubles its consonant; the glossary lists "submit" only
     assert "nộp hồ sơ" in parse_query("Where are the documents submitted?").expansions
     assert "nộp hồ sơ" in parse_query("Who is submitting the dossiers?").expansions
+
+
+def test_everyday_vietnamese_meets_the_documents_wording():
+    import re
+
+    from tracuu.ingest.pipeline import BUNDLED_CORPUS
+    from tracuu.normalize import clean_text, fold
+    from tracuu.retrieval.query import _synonym_rows, match_synonyms, parse_query
+
+    corpus = " " + " ".join(" ".join(re.findall(r"[a-z0-9]+", fold(clean_text(p.read_text(encoding="utf-8")))))
+                            for p in BUNDLED_CORPUS.glob("*.txt")) + " "
+    missing = [t for _phrases, terms in _synonym_rows() for t in terms
+               if f" {' '.join(re.findall(r'[a-z0-9]+', fold(t)))} " not in corpus]
+    assert not missing, f"document terms of vi_synonyms.tsv not in the corpus: {missing}"
+    # typed with or without accents, longest phrase first
+    assert match_synonyms("ai lo viec tuyen truyen toi ba con") == [("lo việc", "chủ trì"), ("bà con", "người dân")]
+    assert "cáp quang băng rộng" in parse_query("nhà dân có internet tốc độ cao không").expansions
+    assert parse_query("Who leads the DTI target?").synonyms == []  # English has its own glossary
