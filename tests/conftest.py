@@ -23,6 +23,13 @@ DOC_1886 = "002-62578f1bc7ff1908"
 DOC_131 = "003-fc34b6e3cdc17385"
 
 
+def overwrite_middle(path: Path, data: bytes) -> None:
+    """Damage a file in place (same size, same name): what a bad disk or a partial write leaves."""
+    with open(path, "r+b") as fh:
+        fh.seek(path.stat().st_size // 2)
+        fh.write(data)
+
+
 def _restorer():
     from tracuu.retrieval.restore import DiacriticRestorer
 

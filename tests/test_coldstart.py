@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from tests.conftest import overwrite_middle
 from tracuu.index.embedder import ModelFolderError, read_manifest, verify_e5_folder
 from tracuu.index.store import StoreError
 from tracuu.retrieval.search import Searcher
@@ -149,8 +150,6 @@ def test_skipped_checksums_never_hide_a_rewritten_file(embedder, tmp_path):
     assert read_manifest(folder).get("file_stats")
     assert verify_e5_folder(folder) is None and verify_e5_folder(folder, full=True) is None
     tokenizer = folder / "tokenizer.json"
-    with open(tokenizer, "r+b") as fh:
-        fh.seek(tokenizer.stat().st_size // 2)
-        fh.write(b"\x00" * 16)
+    overwrite_middle(tokenizer, b"\x00" * 16)
     problem = verify_e5_folder(folder)
     assert problem is not None and "tokenizer.json" in problem

