@@ -158,8 +158,11 @@ class Assistant:
         intent, fact = detect_intent(question)
         pq = self.searcher.parse(question)
         english = pq.lang == "en"
+        # agencies are named in Vietnamese; an English question names them through its hints
+        # ("Department of Justice" → "sở tư pháp")
+        agency_text = f"{question} {' '.join(pq.expansions)}" if english else question
         if intent in (Intent.LEAD, Intent.PARTNER) and not _ASKS_AGENCY.search(fold(question)) \
-                and self._named_agency(question):
+                and self._named_agency(agency_text):
             intent = Intent.DUTIES  # "Sở X chịu trách nhiệm triển khai những gì?" asks what, not who
         ents = find_entities(question)
         refusal = self._entity_refusal(ents, filters) or self._missing_named(question, pq, intent, filters)
@@ -200,7 +203,7 @@ class Assistant:
             else:
                 supports = text
         elif intent == Intent.DUTIES:
-            supports = self._duties(question, hits, terms) or self._from_text(Intent.OPEN, hits, terms)
+            supports = self._duties(agency_text, hits, terms) or self._from_text(Intent.OPEN, hits, terms)
         else:
             supports = self._from_text(intent, hits, terms)
 
@@ -286,8 +289,9 @@ class Assistant:
                 any(a.doc_id in scope and "chuyen de" not in fold(a.row_number) for a in self.assignments.values())
             if counted and not rows and not titled:
                 return f"không có {_ITEM_LABEL[ident.group(1)]} {ident.group(2)}"
-        if intent != Intent.DOCFACT and pq.lang != "en":
-            for m in _NAMED_AGENCY.finditer(fold(question)):  # folded: the restorer knows no name the corpus lacks
+        if intent != Intent.DOCFACT:
+            named = fold(" ".join(pq.expansions) if pq.lang == "en" else question)  # English: through its hints
+            for m in _NAMED_AGENCY.finditer(named):  # folded: the restorer knows no name the corpus lacks
                 name = "Sở " + next(d for d in _DEPARTMENTS if fold(d) == m.group(0)[3:])
                 if not self._mentioned(name, scope):
                     return f"văn bản không nhắc đến {name} …"
@@ -424,7 +428,8 @@ class Assistant:
 
     def _duties(self, question: str, hits: list[Hit], terms: list[str]) -> list[_Support]:
         """An agency's duties: the item of its own section (or a record it leads) that best
-        matches the rest of the question; the first item when the question is generic."""
+        matches the rest of the question; the first item when the question is generic.
+        ``question`` carries the Vietnamese hints of an English question."""
         agencies = self._agency_sections()
         agency = self._named_agency(question)
         if not agency:

@@ -195,3 +195,9 @@ def test_intent_of_questions_in_each_language(question, intent):
 def test_everyday_wording_is_answered_in_the_documents_terms(assistant):
     # "lo việc" / "bà con" are not the plans' words ("chủ trì" / "người dân")
     _ok(assistant.ask("Đơn vị nào lo việc tuyên truyền Nghị quyết 124 tới bà con?"), "Trung tâm Truyền thông tỉnh")
+
+
+def test_english_duties_question_finds_the_agency_section(assistant):
+    ans = assistant.ask("What must the Department of Home Affairs do?")
+    assert not ans.abstained and ans.intent == "duties" and ans.answer.startswith("Duties: ")
+    assert "Sở Nội vụ" in ans.citations[0].section
