@@ -20,7 +20,7 @@ from tracuu.normalize import fold, syllables
 from tracuu.records import Answer, Assignment, Chunk, Citation, Document, Hit
 from tracuu.retrieval.entities import Entities, find_entities, number_matches
 from tracuu.retrieval.intent import DocFact, Intent, detect_intent
-from tracuu.retrieval.query import is_english_function_word
+from tracuu.retrieval.query import is_english_function_word, is_vi_syllable, parse_query
 from tracuu.retrieval.search import Filters, Searcher
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã nạp."
@@ -598,6 +598,9 @@ def unit_hint(question: str) -> tuple[set[str], bool | None]:
             break
         words.add(w)
     words -= _QUESTION_WORDS
+    if words and not any(is_vi_syllable(w) for w in words):
+        # "how many digital technology companies": counted in the documents' words
+        words = {t for term in parse_query(" ".join(sorted(words))).expansions for t in fold(term).split()}
     if re.search(r"(phan tram|percent\w*|ty le|ti le|share|proportion|rate)", q):
         return words, True
     if words and not words <= {"diem", "lan", "nam"}:

@@ -68,6 +68,11 @@ def test_quantity_counts_what_the_question_counts():
             "43 tiêu chí và 102 tiêu chí thành phần (TCTP)")
     assert best_quantity(text, hint=unit_hint("có bao nhiêu tiêu chí thành phần?")) == "102 tiêu chí thành phần"
     assert best_quantity(text, hint=unit_hint("có bao nhiêu lĩnh vực?")) == "trên 8 lĩnh vực"
+    # an English question counts in the documents' words
+    english = unit_hint("How many digital technology companies does the province aim for?")
+    assert {"doanh", "nghiep", "cong", "nghe"} <= english[0]
+    assert best_quantity("có 50 doanh nghiệp công nghệ số và ít nhất 10.000 doanh nghiệp thành lập mới",
+                         hint=english) == "50 doanh nghiệp công nghệ số"
     # a statement's trailing words are not its unit
     assert best_quantity("đạt 82,33 điểm, tăng 1,53 điểm so với năm 2019") == "đạt 82,33 điểm"
 
