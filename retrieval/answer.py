@@ -594,7 +594,7 @@ def unit_hint(question: str) -> tuple[set[str], bool | None]:
     m = re.search(r"(bao nhieu|how many|may|so luong)\s+((?:\w+\s*){1,4})", q)
     words: set[str] = set()
     for i, w in enumerate(m.group(2).split() if m else []):
-        if w in _HINT_STOP or (i and w in ("nam", "so")):
+        if w in _HINT_STOP or (i and w == "nam"):
             break
         words.add(w)
     words -= _QUESTION_WORDS
@@ -730,6 +730,8 @@ def _asks_about_other_act(question: str) -> bool:
 
 
 _UNIT_ASKED = [  # (what the question asks, what the answer must then hold); first match decides
+    (re.compile(r"\b(so dien thoai|dien thoai|phone|telephone|hotline number)\b"),
+     lambda v: bool(re.search(r"\d[\d .]{6,}\d", v))),  # a number to call, not a sentence about the hotline
     (re.compile(r"\b(ty dong|trieu dong|bao nhieu tien|usd|vnd|budget|kinh phi|money|funding)\b"),
      lambda v: bool(re.search(r"\d\s*(?:tỷ|triệu|nghìn|ngàn)?\s*(?:đồng|USD|VND)", v, re.IGNORECASE))),  # not "đồng bộ"
     (re.compile(r"\b(bao nhieu bac|may bac|how many (places|positions|steps))\b"), lambda v: "bậc" in v),
@@ -748,7 +750,8 @@ def unit_asked(question: str) -> bool:
     return any(pat.search(q) for pat, _ in _UNIT_ASKED)
 
 
-_ASKS_AMOUNT = re.compile(r"\b(bao nhieu|how (much|many)|total|tong (so|cong|kinh phi)|what (percentage|share|amount))\b")
+_ASKS_AMOUNT = re.compile(r"\b(bao nhieu|how (much|many)|total|tong (so|cong|kinh phi)|what (percentage|share|amount)|"
+                          r"so dien thoai|dien thoai|phone|telephone|hotline number)\b")
 _CURRENCY_ASKED = [(re.compile(r"\b(?:ty|trieu|nghin|ngan) dong\b|\bvnd\b"), r"đồng|VND"),
                    (re.compile(r"\busd\b|\bdollars?\b"), r"USD")]
 

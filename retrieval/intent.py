@@ -62,7 +62,7 @@ _PATTERNS: list[tuple[Intent, str]] = [
                     rf"what is .+ responsible for|role of){_E}"),
     (Intent.LEAD, rf"{_W}(chu tri|phu trach|chiu trach nhiem|dau moi|who leads?|who is (in charge|responsible)|"
                   rf"in charge|lead agency|leading (agency|unit)|which (agency|department|unit|office|body)){_E}"),
-    (Intent.DEADLINE, rf"{_W}(ngay nao|thang nao|quy nao|by what date|what date|which date|khi nao|bao gio|thoi han|han chot|thoi gian (thuc hien|hoan thanh)|thoi diem|"
+    (Intent.DEADLINE, rf"{_W}(ngay nao|thang nao|quy nao|thoi gian nao|thoi han nao|luc nao|by what date|what date|which date|khi nao|bao gio|thoi han|han chot|thoi gian (thuc hien|hoan thanh)|thoi diem|"
                       rf"hoan thanh (vao |truoc )?(khi nao|luc nao|nam nao|ngay nao)|nam nao|"
                       rf"when|deadline|by when|timeline|time ?frame|due|how often|frequency|"
                       rf"dinh ky|bao lau){_E}"),

@@ -206,3 +206,17 @@ def test_english_duties_question_finds_the_agency_section(assistant):
     ans = assistant.ask("What must the Department of Home Affairs do?")
     assert not ans.abstained and ans.intent == "duties" and ans.answer.startswith("Duties: ")
     assert "Sở Nội vụ" in ans.citations[0].section
+
+
+def test_deadline_asked_as_which_time_and_units_with_so(assistant):
+    ans = assistant.ask("Chuyên đề 7 thực hiện vào thời gian nào?")
+    assert ans.intent == "deadline"
+    _ok(ans, "Thường xuyên")
+    # "chỉ số thành phần": "số" inside the counted words is not a stop
+    assert best_quantity("cải thiện 10 Chỉ số thành phần của PCI",
+                         hint=unit_hint("có bao nhiêu chỉ số thành phần?")) == "10 Chỉ số thành phần"
+
+
+def test_a_phone_number_is_not_answered_by_a_sentence_about_the_hotline(assistant):
+    ans = assistant.ask("Cho tôi số điện thoại đường dây nóng hỗ trợ doanh nghiệp")
+    assert ans.abstained and ans.answer is None
