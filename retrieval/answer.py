@@ -259,7 +259,7 @@ class Assistant:
                 filters.doc = [d.doc_id for d in matched]
         return ""
 
-    def _mentioned(self, name: str, doc_ids: list[str] | None = None) -> bool:
+    def _mentioned(self, name: str, doc_ids: set[str] | None = None) -> bool:
         """Whether a document's text (of ``doc_ids``, default all) names ``name``, accents and
         case ignored."""
         if not hasattr(self, "_folded_docs"):
@@ -268,27 +268,20 @@ class Assistant:
         key = f" {' '.join(re.findall(r'[a-z0-9]+', fold(name)))} "
         return any(key in text for doc_id, text in self._folded_docs.items() if not doc_ids or doc_id in doc_ids)
 
-    def _scope(self, filters: Filters) -> list[str]:
-        """The documents a question is about once its province or plan number is enforced."""
-        docs = [d for d in self.documents.values()
-                if (not filters.doc or d.doc_id in filters.doc or (d.doc_number or "") in filters.doc)
-                and (not filters.province or fold(d.province or "") == fold(filters.province))]
-        return [d.doc_id for d in docs]
-
     def _missing_named(self, question: str, pq, intent: Intent, filters: Filters) -> str:
         """A numbered item ("chuyên đề 8", "chỉ tiêu 25") or an agency ("Sở Ngoại vụ") that the
         documents in scope never name: any answer would be about something else."""
-        scope = self._scope(filters)
+        scope = self.searcher.allowed_docs(filters)
         ident = _IDENT.search(fold(question))
-        if ident and ident.group(1) in _COUNTED_ITEMS:
-            rows = [a for a in self.assignments.values() if a.doc_id in scope and _row_matches(ident, a.row_number)]
-            titled = any(s.doc_id in scope and fold(s.title).startswith(f"{ident.group(1)} {ident.group(2)}")
-                         for s in self._sections.values())
-            label = fold(ident.group(1))
-            counted = label in ("chuyen de", "thematic topic", "topic") or \
-                any(a.doc_id in scope and "chuyen de" not in fold(a.row_number) for a in self.assignments.values())
-            if counted and not rows and not titled:
-                return f"không có {_ITEM_LABEL[ident.group(1)]} {ident.group(2)}"
+        if ident and ident.group(1) in _ITEM_LABEL:
+            label, num = _ITEM_LABEL[ident.group(1)], ident.group(2)
+            rows = [a for a in self.assignments.values() if a.doc_id in scope]
+            # indicators are counted only where a plan numbers its rows as indicators
+            counted = label == "chuyên đề" or any("chuyen de" not in fold(a.row_number) for a in rows)
+            named = any(_row_matches(ident, a.row_number) for a in rows) or any(
+                s.doc_id in scope and re.search(rf"\b{fold(label)} {num}\b", fold(s.title)) for s in self._sections.values())
+            if counted and not named:
+                return f"không có {label} {num}"
         if intent != Intent.DOCFACT:
             named = fold(" ".join(pq.expansions) if pq.lang == "en" else question)  # English: through its hints
             for m in _NAMED_AGENCY.finditer(named):  # folded: the restorer knows no name the corpus lacks
@@ -303,10 +296,8 @@ class Assistant:
         near = doc.text[sec.start: min(sec.end, sec.start + 20000)] if sec else doc.text[max(0, s.start - 300): s.end + 300]
         context = fold(" ".join([near, s.section, doc.title or "",
                                  s.chunk.search_text if s.chunk else "", s.value]))
-        month = doc.extra.get("issue_month") or ""
-        doc_year = doc.year or (int(month[:4]) if month[:4].isdigit() else None)  # a blank day keeps its month
         for y in ents.years:
-            if str(y) not in context and doc_year != y:
+            if str(y) not in context and doc.year != y:
                 return False
         row = s.chunk is not None and s.chunk.kind == "row"  # a row's years are its columns', not its claim
         if ents.years and not row and not _years_agree(ents.years, doc.text[s.start:s.end]):
@@ -702,7 +693,6 @@ _DEPARTMENTS = ("nội vụ", "tư pháp", "kế hoạch", "tài chính", "công
 _NAMED_AGENCY = re.compile(rf"(?<![a-z0-9])so (?:{'|'.join(fold(d) for d in _DEPARTMENTS)})(?![a-z0-9])")
 _ITEM_LABEL = {"chuyen de": "chuyên đề", "thematic topic": "chuyên đề", "topic": "chuyên đề", "chi tieu": "chỉ tiêu",
                "indicator": "chỉ tiêu"}
-_COUNTED_ITEMS = tuple(_ITEM_LABEL)
 _ASKS_AGENCY = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|phong nao|nhung (co quan|don vi|so)|"
                           r"who|which (agency|agencies|department|unit|office|body|division|bodies))\b")
 _IDENT = re.compile(r"\b(chuyen de|thematic topic|topic|chi tieu|indicator|stt|row|dong|muc)\s+(?:so\s+|no\.?\s*)?(\d{1,2})\b")

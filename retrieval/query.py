@@ -132,17 +132,22 @@ def _synonym_rows() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
                  for phrases, terms in _rows("vi_synonyms.tsv"))
 
 
-@lru_cache(maxsize=1)
-def _synonym_patterns() -> dict[str, list[tuple[tuple[str, ...], tuple[str, int]]]]:
-    """First folded token → [(folded tokens, (phrase, row))], longest first."""
-    index: dict[str, list[tuple[tuple[str, ...], tuple[str, int]]]] = {}
-    for i, (phrases, _terms) in enumerate(_synonym_rows()):
-        for phrase in phrases:
-            toks = _ftoks(phrase)
-            index.setdefault(toks[0], []).append((toks, (phrase, i)))
+def _phrase_index(entries) -> dict[str, list[tuple[tuple[str, ...], object]]]:
+    """(phrase, payload) pairs → first folded token → [(folded tokens, payload)], longest first,
+    the shape :func:`_longest_matches` reads."""
+    index: dict[str, list[tuple[tuple[str, ...], object]]] = {}
+    for phrase, payload in entries:
+        toks = _ftoks(phrase)
+        index.setdefault(toks[0], []).append((toks, payload))
     for pats in index.values():
         pats.sort(key=lambda p: -len(p[0]))
     return index
+
+
+@lru_cache(maxsize=1)
+def _synonym_patterns() -> dict[str, list[tuple[tuple[str, ...], object]]]:
+    """First folded token → [(folded tokens, (phrase, row))]."""
+    return _phrase_index((phrase, (phrase, i)) for i, (phrases, _) in enumerate(_synonym_rows()) for phrase in phrases)
 
 
 def _longest_matches(ftoks: tuple[str, ...], index: dict[str, list[tuple[tuple[str, ...], object]]]) -> list:
@@ -168,16 +173,11 @@ def match_synonyms(restored: str) -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _acronym_patterns() -> dict[str, list[tuple[tuple[str, ...], tuple[bool, int, str]]]]:
-    """First folded token → [(folded tokens, (is acronym form, row index, matched))], longest first."""
-    index: dict[str, list[tuple[tuple[str, ...], tuple[bool, int, str]]]] = {}
-    for i, (forms, exps) in enumerate(_acronym_rows()):
-        for text, is_form in [(f, True) for f in forms] + [(e, False) for e in exps]:
-            toks = _ftoks(text)
-            index.setdefault(toks[0], []).append((toks, (is_form, i, " ".join(toks))))
-    for pats in index.values():
-        pats.sort(key=lambda p: -len(p[0]))
-    return index
+def _acronym_patterns() -> dict[str, list[tuple[tuple[str, ...], object]]]:
+    """First folded token → [(folded tokens, (is acronym form, row index, matched))]."""
+    return _phrase_index((text, (is_form, i, " ".join(_ftoks(text))))
+                         for i, (forms, exps) in enumerate(_acronym_rows())
+                         for text, is_form in [(f, True) for f in forms] + [(e, False) for e in exps])
 
 
 @lru_cache(maxsize=1)
@@ -313,7 +313,8 @@ _NUMBERED_EN = (
 )
 
 
-def _expansions(original: str, restored: str, lang: str) -> tuple[list[str], list[str]]:
+def _expansions(original: str, restored: str, lang: str,
+                synonyms: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
     rows = _acronym_rows()
     typed = {fold(t): t for t, acr in _word_tokens(original) if acr}
     acronyms: list[str] = []
@@ -335,8 +336,7 @@ def _expansions(original: str, restored: str, lang: str) -> tuple[list[str], lis
     words = _ASCII_WORD.findall(fold(original))
     for entry in _match_english(words, only_foreign=lang != "en"):
         terms += hints[entry][1]
-    if lang != "en":
-        terms += [term for _phrase, term in match_synonyms(restored)]
+    terms += [term for _phrase, term in synonyms]
     if lang == "en":
         for pattern, label in _NUMBERED_EN:
             terms += [label.format(m.group(1)) for m in pattern.finditer(fold(original))]
@@ -357,9 +357,10 @@ def parse_query(query: str, restorer: DiacriticRestorer | None = None) -> Parsed
         restored = restorer.restore(query)
         if lang != "vi-nodiac":
             lang = "vi-half" if restored != key else "vi"
-    expansions, acronyms = _expansions(query, restored, lang)
+    synonyms = match_synonyms(restored) if lang != "en" else []  # English has its own glossary
+    expansions, acronyms = _expansions(query, restored, lang, synonyms)
     pq = ParsedQuery(original=query, key=key, restored=restored, folded=fold(query), lang=lang,
                      expansions=expansions, acronyms=acronyms,
-                     synonyms=match_synonyms(restored) if lang != "en" else [])
+                     synonyms=synonyms)
     log.debug("parsed query %r", pq)
     return pq

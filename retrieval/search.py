@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -20,6 +19,7 @@ from tracuu.index.build import CHUNK_IDS, DENSE, LEXICAL, RESTORER, check_model,
 from tracuu.index.dense import DenseIndex
 from tracuu.index.lexical import LexicalIndex
 from tracuu.index.store import Snapshot, Store, StoreError, rebuild_hint
+from tracuu.normalize import fold
 from tracuu.records import Chunk, Document, Hit
 from tracuu.retrieval.query import ParsedQuery, parse_query
 from tracuu.retrieval.restore import DiacriticRestorer
@@ -108,9 +108,9 @@ class Searcher:
         self.embedder = None
         if self.manifest.get("dense") and (embedder is not None or load_embedder):
             if embedder is None:
-                from tracuu.index.embedder import Embedder
+                from tracuu.index.embedder import configured_embedder
 
-                embedder = Embedder(os.environ.get("TRACUU_MODEL") or None)
+                embedder = configured_embedder()
             self.attach_embedder(embedder)
         self.restorer = None
         if (path / RESTORER).exists():
@@ -145,21 +145,18 @@ class Searcher:
         self.dense = dense
 
     # -- filters -----------------------------------------------------------------------
+    def allowed_docs(self, filters: Filters) -> set[str]:
+        """The documents ``filters`` let through (all of them when no filter is set)."""
+        return {d.doc_id for d in self.documents.values()
+                if (not filters.doc or d.doc_id in filters.doc or (d.doc_number or "") in filters.doc)
+                and (not filters.province or fold(d.province or "") == fold(filters.province))
+                and (not filters.year or d.year == filters.year)
+                and (not filters.doc_type or (d.doc_type or "").lower() == filters.doc_type.lower())}
+
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if not filters.active():
             return None
-        ok_docs = set()
-        for d in self.documents.values():
-            if filters.doc and d.doc_id not in filters.doc and (d.doc_number or "") not in filters.doc:
-                continue
-            if filters.province and (d.province or "").lower() != filters.province.lower():
-                continue
-            year = d.year or (int(d.extra["issue_month"][:4]) if d.extra.get("issue_month") else None)
-            if filters.year and year != filters.year:
-                continue
-            if filters.doc_type and (d.doc_type or "").lower() != filters.doc_type.lower():
-                continue
-            ok_docs.add(d.doc_id)
+        ok_docs = self.allowed_docs(filters)
         return np.array([doc in ok_docs for doc in self._doc_of], dtype=bool)
 
     # -- scoring -----------------------------------------------------------------------

@@ -22,12 +22,9 @@ def _embedder_factory(args) -> Callable[[], object] | None:
     if getattr(args, "lexical_only", False):
         return None
 
-    def make():
-        from tracuu.index.embedder import Embedder
+    from tracuu.index.embedder import configured_embedder
 
-        return Embedder(os.environ.get("TRACUU_MODEL") or None)
-
-    return make
+    return configured_embedder
 
 
 def _restorer_factory():

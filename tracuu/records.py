@@ -33,7 +33,12 @@ class Document:
 
     @property
     def year(self) -> int | None:
-        return int(self.issue_date[:4]) if self.issue_date else None
+        """The issue year; a source that leaves the day blank ("ngày … tháng 3 năm 2024") keeps it
+        in ``extra["issue_month"]``."""
+        if self.issue_date:
+            return int(self.issue_date[:4])
+        month = self.extra.get("issue_month") or ""
+        return int(month[:4]) if month[:4].isdigit() else None
 
     @property
     def label(self) -> str:

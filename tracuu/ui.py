@@ -248,7 +248,7 @@ class Library:
             return doc_id
         if d.doc_number:
             return d.doc_number
-        bits = [x for x in (d.province, str(_doc_year(d) or "")) if x]
+        bits = [x for x in (d.province, str(d.year or "")) if x]
         return " · ".join([d.doc_type or "Văn bản", *bits]) if bits else _short(d.label, 44)
 
 
@@ -461,10 +461,10 @@ class ModelState(str, Enum):
 
 
 def default_embedder(threads: int | None = SERVE_THREADS):
-    """The configured model (``$TRACUU_MODEL``, else the rebuilt e5)."""
-    from tracuu.index.embedder import Embedder
+    """The configured model, with the serving process's torch threads."""
+    from tracuu.index.embedder import configured_embedder
 
-    return Embedder(os.environ.get("TRACUU_MODEL") or None, threads=threads)
+    return configured_embedder(threads)
 
 
 class TracuuApp:
@@ -649,7 +649,7 @@ class TracuuApp:
         return [(tr(lang, "all"), "")] + [(p, p) for p in provinces]
 
     def year_choices(self, lang: str = "vi") -> list[tuple[str, str]]:
-        years = sorted({str(y) for d in self.lib.documents.values() if (y := _doc_year(d))}, reverse=True)
+        years = sorted({str(y) for d in self.lib.documents.values() if (y := d.year)}, reverse=True)
         return [(tr(lang, "all"), "")] + [(y, y) for y in years]
 
     # -- Ask ----------------------------------------------------------------------------
@@ -979,13 +979,6 @@ def _doc_id(path: Path) -> str:
 def _short(text: str | None, n: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + " …"
-
-
-def _doc_year(d: Document) -> int | None:
-    if d.year:
-        return d.year
-    month = (d.extra or {}).get("issue_month")
-    return int(month[:4]) if month else None
 
 
 def _doc_date(d: Document) -> str:
