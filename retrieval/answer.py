@@ -20,13 +20,15 @@ from tracuu.normalize import fold, syllables
 from tracuu.records import Answer, Assignment, Chunk, Citation, Document, Hit
 from tracuu.retrieval.entities import Entities, find_entities, number_matches
 from tracuu.retrieval.intent import DocFact, Intent, detect_intent
-from tracuu.retrieval.query import is_english_function_word, is_vi_syllable, parse_query
+from tracuu.retrieval.query import acronym_pairs, is_english_function_word, is_vi_syllable, parse_query
 from tracuu.retrieval.search import Filters, Searcher
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã nạp."
 NOT_FOUND_EN = "Not found in the loaded documents."
 FALLBACK_COVERAGE = 0.65  # a plain sentence answering a who/when/how-much question must match closely
-ROW_BONUS = 0.05  # preference for a responsibility record over a free-text sentence
+LEAD_IN = 160  # characters before a clause, within its statement, that it is read with
+ROW_BONUS = 0.05
+PHRASE_WEIGHT = 0.1  # weight of the question's word pairs kept together in a candidate sentence  # preference for a responsibility record over a free-text sentence
 # Evidence coverage under which an answer is withheld. Calibrated on the gold dev split once the
 # entity checks (province, plan, year, index, department, numbered item) refuse the traps
 # themselves: 0.5 → 0.35 answered more paraphrased questions (dev accuracy .823 → .835, false
@@ -152,6 +154,15 @@ class Assistant:
         total = sum(self._idf(t) for t in terms)
         return sum(self._idf(t) for t in terms if t in have) / total if total else 0.0
 
+    def adjacency(self, terms: list[str], text: str) -> float:
+        """Share of the question's neighbouring content words that are neighbours in ``text``."""
+        pairs = list(zip(terms, terms[1:]))
+        if not pairs:
+            return 0.0
+        words = re.findall(r"[a-z0-9]+", fold(text))
+        have = set(zip(words, words[1:]))
+        return sum(p in have for p in pairs) / len(pairs)
+
     # -- the main entry -----------------------------------------------------------------
     def ask(self, question: str, filters: Filters | dict | None = None, k: int = 10) -> Answer:
         filters = filters if isinstance(filters, Filters) else Filters.from_dict(filters)
@@ -175,13 +186,16 @@ class Assistant:
         terms = self.content_terms(question, pq)
         self._terms = terms
         self._unit_hint = unit_hint(question)
-        self._unit_ok = functools.partial(unit_fits, question)
+        # the number the question asks for, read the same way from records and sentences
+        self._accept = functools.partial(deadline_fits if intent == Intent.DEADLINE else unit_fits, question)
+        self._quantity = functools.partial(best_quantity, hint=self._unit_hint, accept=self._accept,
+                                           change=bool(_ASKS_CHANGE.search(fold(question))))
         self._ident = _IDENT.search(fold(question))
         # a province or plan number already enforced by the filters is not topic evidence
         enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
         terms = [t for t in terms if t not in enforced] or terms
 
-        if _asks_about_other_act(question) and (intent == Intent.DOCFACT or intent == Intent.DEADLINE):
+        if _asks_about_other_act(question) and (intent == Intent.DOCFACT or (intent == Intent.DEADLINE and not _act_topic(terms))):
             # the corpus only mentions such acts: their date is quoted ("Nghị quyết số 124/NQ-HĐND
             # ngày 04/11/2022"), their signer or content is not
             support = self._act_date(question) if fact in (DocFact.DATE, None) else None
@@ -196,19 +210,21 @@ class Assistant:
             supports = [support] if support else []
         elif intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET):
             rows = self._from_records(intent, hits, terms)
-            text = self._from_text(intent, hits, terms, rows=False)
+            text = self._from_text(intent, hits, terms, rows=False, years=tuple(ents.years))
             # a record wins unless a sentence carries the question clearly better
             if rows and (not text or rows[0].score + ROW_BONUS >= text[0].score):
                 supports = rows
             else:
                 supports = text
         elif intent == Intent.DUTIES:
-            supports = self._duties(agency_text, hits, terms) or self._from_text(Intent.OPEN, hits, terms)
+            supports = self._duties(agency_text, hits, terms) or self._from_text(Intent.OPEN, hits, terms, years=tuple(ents.years))
         else:
-            supports = self._from_text(intent, hits, terms)
+            supports = self._from_text(intent, hits, terms, years=tuple(ents.years))
 
         supports = [s for s in supports if self._entities_supported(ents, s)]
-        if intent == Intent.TARGET or (intent in (Intent.OPEN, Intent.DEFINITION) and _ASKS_AMOUNT.search(fold(question))):
+        if intent == Intent.DEADLINE:
+            supports = [s for s in supports if deadline_fits(question, s.value)]
+        elif intent == Intent.TARGET or (intent in (Intent.OPEN, Intent.DEFINITION) and _ASKS_AMOUNT.search(fold(question))):
             # "What is the total budget in VND?" is not answered by a sentence without an amount
             # ("Kinh phí lấy từ đâu?" asks a source, not an amount)
             supports = [s for s in supports if unit_fits(question, s.value)]
@@ -217,8 +233,9 @@ class Assistant:
             # no agency, date or number of the asked kind: the best sentence may still answer
             # (free text such as a QA paragraph), judged by the same coverage bar — but not a
             # question for a rank, score, amount or percentage, which no plain sentence answers
-            supports = [s for s in self._from_text(Intent.OPEN, hits, terms)
-                        if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE]
+            supports = [s for s in self._from_text(Intent.OPEN, hits, terms, years=tuple(ents.years))
+                        if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE
+                        and (intent != Intent.DEADLINE or deadline_fits(question, s.value))]
         if not supports:
             return answer
         best = supports[0]
@@ -300,7 +317,7 @@ class Assistant:
             if str(y) not in context and doc.year != y:
                 return False
         row = s.chunk is not None and s.chunk.kind == "row"  # a row's years are its columns', not its claim
-        if ents.years and not row and not _years_agree(ents.years, doc.text[s.start:s.end]):
+        if ents.years and not row and not _years_agree(ents.years, *reversed(_statement(doc.text, s.start, s.end))):
             return False  # "Năm 2021 … xếp thứ mấy?" is not answered by "Kết quả năm 2020, … xếp thứ 50/63"
         for name in ents.index_names:
             if name not in context and not (name == "par" and "cai cach hanh chinh" in context):
@@ -316,9 +333,13 @@ class Assistant:
         if intent == Intent.DEADLINE:
             return a.deadline or None
         if intent == Intent.TARGET:
-            if a.target:
+            words, percent = self._unit_hint
+            if a.target and not (percent is False and words and not words & set(fold(a.target).split())):
                 return a.target
-            return best_quantity(a.task, lambda ctx: self.coverage(self._terms, ctx), self._unit_hint, self._unit_ok)
+            # "trong bao nhiêu ngày?" counts days, which may sit in the task or time cell
+            # ("Trong thời hạn 30 ngày …") rather than in the target cell ("100%")
+            cells = " ; ".join(c for c in (a.task, a.target, a.deadline) if c)
+            return self._quantity(cells, lambda ctx: self.coverage(self._terms, ctx))
         return None
 
     def _from_records(self, intent: Intent, hits: list[Hit], terms: list[str]) -> list[_Support]:
@@ -334,8 +355,8 @@ class Assistant:
             doc = self.documents[a.doc_id]
             cov = self.coverage(terms, f"{a.task} {a.group} {a.row_number} {a.table_title} {doc.province or ''}")
             value = self._record_value(intent, a)
-            if not value:
-                continue
+            if not value or (intent in (Intent.DEADLINE, Intent.TARGET) and not self._accept(value)):
+                continue  # a cell of the wrong kind ("Trong năm 2021" for "trước ngày nào?")
             rel = h.score / top
             score = 0.5 * rel + 0.5 * cov
             if self._ident:  # "chuyên đề 5", "indicator 12": the row's own number decides
@@ -483,8 +504,10 @@ class Assistant:
         return best
 
     # -- extractive ---------------------------------------------------------------------
-    def _from_text(self, intent: Intent, hits: list[Hit], terms: list[str], rows: bool = True) -> list[_Support]:
-        """The best clause of the top passages that holds an answer of the asked kind."""
+    def _from_text(self, intent: Intent, hits: list[Hit], terms: list[str], rows: bool = True,
+                   years: tuple[int, ...] = ()) -> list[_Support]:
+        """The best clause of the top passages that holds an answer of the asked kind, dated
+        in one of the asked ``years`` when the question names any."""
         self._terms = terms
         top = hits[0].score or 1.0
         best: _Support | None = None
@@ -510,13 +533,24 @@ class Assistant:
                         continue
                     # the clause itself must carry the topic; its paragraph and section add context
                     # (";" ends a clause, not the statement: "Chỉ số SIPAS … năm 2020 đạt …; xếp thứ 60/63")
-                    cov = 0.7 * self.coverage(terms, sent) + 0.3 * self.coverage(terms, f"{para} {context}")
+                    # a continuation clause states its subject at the line's start ("Chỉ số SIPAS … năm
+                    # 2020 đạt 78,88%; xếp thứ 60/63"): the clause is read with that lead-in
+                    # (a sentence answering an open question is read on its own)
+                    lead = _statement(doc.text, s, e)[0] if intent in (Intent.TARGET, Intent.DEADLINE) else ""
+                    if years and h.kind != "row" and not _years_agree(years, sent, lead):
+                        continue  # "năm 2019, Quảng Bình đạt 83,43%" does not answer for 2020
+                    cov = 0.7 * self.coverage(terms, f"{lead} {sent}") + 0.3 * self.coverage(terms, f"{para} {context}")
                     value = self._extract(intent, sent, sec)
                     if value is None:
                         continue
-                    score = 0.65 * cov + 0.35 * rel
-                    if intent == Intent.TARGET and self._unit_hint[0] & set(fold(value).split()):
-                        score += 0.1  # the number counts what was asked ("102 tiêu chí thành phần")
+                    # words next to each other as in the question ("Chỉ số SIPAS", not "điểm SIPAS")
+                    score = 0.65 * cov + 0.35 * rel + PHRASE_WEIGHT * self.adjacency(terms, f"{lead} {sent}")
+                    if intent == Intent.TARGET:
+                        words, percent = self._unit_hint
+                        if words & set(fold(value).split()):
+                            score += 0.1  # the number counts what was asked ("102 tiêu chí thành phần")
+                        if percent is not None and ("%" in value) != percent:
+                            score -= 0.1  # a percentage for "bao nhiêu ngày", or a count for "bao nhiêu phần trăm"
                     if best is None or score > best.score:
                         lead = len(sent) - len(sent.lstrip(" -+•\n"))
                         best = _Support(value, h.doc_id, s + lead, e, h.section, cov, score, chunk)
@@ -539,10 +573,12 @@ class Assistant:
                 re.search(r"phối hợp (?:với )?([^.;\n]{5,160})", sent)
             return m.group(1).strip() if m else None
         if intent == Intent.DEADLINE:
-            m = re.search(r"Thời gian(?: thực hiện| hoàn thành)?\s*:\s*([^\n]+?)\.?\s*$", sent) or _DEADLINE.search(sent)
-            return m.group(1).strip() if m else None
+            m = re.search(r"Thời gian(?: thực hiện| hoàn thành)?\s*:\s*([^\n]+?)\.?\s*$", sent)
+            found = [m.group(1).strip()] if m else [d.group(1).strip() for d in _DEADLINE.finditer(sent)]
+            # the first time expression of the asked kind ("trước ngày nào?" wants a day)
+            return next((v for v in found if self._accept(v)), None)
         if intent == Intent.TARGET:
-            return best_quantity(sent, lambda ctx: self.coverage(self._terms, ctx), self._unit_hint, self._unit_ok)
+            return self._quantity(sent, lambda ctx: self.coverage(self._terms, ctx))
         clean = " ".join(sent.split()).lstrip("-+• ").strip()
         return clean if len(clean) <= 250 else clean[:247].rsplit(" ", 1)[0] + " …"
 
@@ -568,9 +604,17 @@ class Assistant:
 @functools.lru_cache(maxsize=16384)
 def _folded_tokens(text: str) -> frozenset[str]:
     """Folded words of ``text`` (and their alphanumeric parts): coverage asks this of the same
-    passages and sentences hundreds of times per question, and folding dominated ``ask``."""
+    passages and sentences hundreds of times per question, and folding dominated ``ask``.
+    An acronym and its expansion stand for each other ("CCHC", "cải cách hành chính")."""
     folded = fold(text)
-    return frozenset(folded.split()) | frozenset(re.findall(r"[a-z0-9]+", folded))
+    words = set(folded.split()) | set(re.findall(r"[a-z0-9]+", folded))
+    padded = f" {' '.join(re.findall(r'[a-z0-9]+', folded))} "
+    for acronym, expansions in acronym_pairs():  # "CCHC" in the text also says "cải cách hành chính"
+        if acronym in words:
+            words.update(w for e in expansions for w in e.split())
+        elif any(f" {e} " in padded for e in expansions):
+            words.add(acronym)
+    return frozenset(words)
 
 
 # words that end the counted noun phrase: "bao nhiêu đơn vị [của tỉnh]", "mấy [về] chỉ số"
@@ -600,13 +644,14 @@ def unit_hint(question: str) -> tuple[set[str], bool | None]:
 
 
 def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] = (set(), None),
-                  accept=None) -> str | None:
+                  accept=None, change: bool = False) -> str | None:
     """The most answer-like number in ``text``, with its qualifier and unit ("trên 87,5%",
     "ít nhất 10.000 doanh nghiệp", "6/13"); years, dates and document numbers are skipped.
     ``relevance(context) -> float`` favours the number whose surrounding words match the question;
     the words the question counts ("bao nhiêu tiêu chí thành phần") make the unit of a number that
     names them, even outside the known units; ``accept(value)`` drops values of the wrong kind
-    (a score where a rank was asked), so the next best number can answer."""
+    (a score where a rank was asked), so the next best number can answer. A change against a
+    baseline ("tăng 1,53 điểm so với năm 2019") answers only a question asking a ``change``."""
     best, best_score = None, -1.0
     words, percent = hint
     for m in _QUANTITY.finditer(text):
@@ -631,6 +676,9 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
             score += 2 + len(named_words)  # "102 tiêu chí thành phần" names more of the asked words than "43 tiêu chí"
         if percent is not None and unit.startswith("%") != percent:
             score -= 3
+        if not change and fold(qual).split()[-1:] in (["tang"], ["giam"]) and \
+                re.match(r"\s*(?:so với|so cùng kỳ)", text[m.end():m.end() + 16]):
+            score -= 4  # "đạt 82,33 điểm, tăng 1,53 điểm so với năm 2019": the score is 82,33
         core = num + unit if unit.startswith("%") else f"{num} {unit}".strip()
         value = f"{qual} {core}".strip()
         if accept is not None and not accept(value):
@@ -656,11 +704,30 @@ def _named_unit(following: str, words: set[str]) -> str:
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?(?!\d)")
 
 
-def _years_agree(asked: list[int], statement: str) -> bool:
-    """False when ``statement`` dates itself (years, "2021-2025" ranges) and none of its years
-    or ranges holds an asked year; a statement naming no year agrees with any."""
-    spans = [(int(a), int(b or a)) for a, b in _YEAR_RANGE.findall(re.sub(r"\d{1,2}/\d{1,2}/", "", statement))]
-    return not spans or any(lo <= y <= hi for y in asked for lo, hi in spans)
+def _years_agree(asked: list[int], statement: str, lead: str = "") -> bool:
+    """False when ``statement`` dates itself (years, "2021-2025" ranges) — or, dating nothing
+    itself, its ``lead`` does — and none of those years or ranges holds an asked year; a
+    statement naming no year agrees with any."""
+    def spans(text: str) -> list[tuple[int, int]]:
+        # a comparison ("giảm 19 bậc so với năm 2019") dates the baseline, not the statement
+        plain = re.sub(r"\d{1,2}/\d{1,2}/|so với (?:cùng kỳ )?(?:năm )?(?:19|20)\d\d", "", text)
+        return [(int(a), int(b or a)) for a, b in _YEAR_RANGE.findall(plain)]
+    dated = spans(statement) or spans(lead)
+    return not dated or any(lo <= y <= hi for y in asked for lo, hi in dated)
+
+
+def _statement(text: str, start: int, end: int) -> tuple[str, str]:
+    """A clause and its lead-in: a continuation clause states its subject and year at the start
+    of its sentence ("Chỉ số SIPAS … năm 2020 đạt 78,88%; xếp thứ 60/63")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    # a full stop ends the statement — unless an aside in brackets follows ("… xếp thứ 50/63.
+    # (Điểm điều tra XHH …, trong đó điểm SIPAS đạt 7,83 điểm …)")
+    stops = [line_start + m.end() for m in re.finditer(r"[.!?](?=\s*[^\s(])", text[line_start:end])]
+    begin = max([b for b in stops if b <= start], default=line_start)
+    # the statement's head (its subject) and the words just before the clause
+    head_end = min(start, begin + LEAD_IN // 2)
+    lead = f"{text[begin:head_end]} {text[max(head_end, start - LEAD_IN):start]}"
+    return lead, text[start:end]
 
 
 def _paragraph(text: str, start: int, end: int, reach: int = 400) -> str:
@@ -675,7 +742,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clauses of a sentence: quantities and deadlines belong to the clause naming them
     ("… đạt trên 87,5%, trong đó … có chứng chỉ đạt trên 52%")."""
     out, a = [], start
-    for m in re.finditer(r";|, trong đó|, đồng thời|: \(|\(\w{1,3}\)|, (?=\d)", text[start:end]):
+    for m in re.finditer(r";|, trong đó|, đồng thời|: \(|\(\w{1,3}\)|, (?=\d)|\((?=năm (?:19|20)\d\d)", text[start:end]):
         b = start + m.start()
         if text[a:b].strip():
             out.append((a, b))
@@ -712,6 +779,16 @@ _OTHER_ACT_NUMBER = re.compile(r"\b(nghi quyet|nghi dinh|quyet dinh|thong tu|chi
 _PLAN_WORD = re.compile(r"\b(ke hoach|plan)\b")
 
 
+def _act_topic(terms: list[str]) -> list[str]:
+    """Content of a question beyond the act it names: "nghị quyết 131 ngày nào" asks the act's
+    date; "báo cáo kết quả thực hiện nghị quyết 131 ngày nào hàng quý" asks a reporting day."""
+    return [t for t in terms if t not in _ACT_WORDS and not t.isdigit()]
+
+
+_ACT_WORDS = set("nghi quyet dinh thong tu chi thi resolution decree decision circular so nq cp hdnd qd ttg ubnd "
+                 "chinh phu hoi dong nhan dan tinh government council provincial issue issued adopted".split())
+
+
 def _asks_about_other_act(question: str) -> bool:
     """"Ai ký Nghị quyết 124/NQ-HĐND?" asks about the act a plan implements, which the
     corpus does not hold — unlike "Ai ký kế hoạch thực hiện Nghị quyết 124?"."""
@@ -722,7 +799,9 @@ def _asks_about_other_act(question: str) -> bool:
 _UNIT_ASKED = [  # (what the question asks, what the answer must then hold); first match decides
     (re.compile(r"\b(so dien thoai|dien thoai|phone|telephone|hotline number)\b"),
      lambda v: bool(re.search(r"\d[\d .]{6,}\d", v))),  # a number to call, not a sentence about the hotline
-    (re.compile(r"\b(ty dong|trieu dong|bao nhieu tien|usd|vnd|budget|kinh phi|money|funding)\b"),
+    # an amount of money, not a number about budgets ("cut direct budget support by how much?")
+    (re.compile(r"\b(ty dong|trieu dong|bao nhieu tien|usd|vnd|money|(total|what|how much) (\w+ )?(budget|funding)|"
+                r"(tong )?kinh phi (\w+ )?(la )?bao nhieu|bao nhieu kinh phi|tong kinh phi)\b"),
      lambda v: bool(re.search(r"\d\s*(?:tỷ|triệu|nghìn|ngàn)?\s*(?:đồng|USD|VND)", v, re.IGNORECASE))),  # not "đồng bộ"
     (re.compile(r"\b(bao nhieu bac|may bac|how many (places|positions|steps))\b"), lambda v: "bậc" in v),
     (re.compile(r"\b(xep thu|thu may|hang may|xep hang|thu hang|vi tri thu|rank\w*|position)\b"),
@@ -742,6 +821,8 @@ def unit_asked(question: str) -> bool:
 
 _ASKS_AMOUNT = re.compile(r"\b(bao nhieu|how (much|many)|total|tong (so|cong|kinh phi)|what (percentage|share|amount)|"
                           r"so dien thoai|dien thoai|phone|telephone|hotline number)\b")
+_ASKS_CHANGE = re.compile(r"\b(tang|giam|so voi|chenh lech|increase\w*|decrease\w*|rise|fall|drop\w*|cut\w*|reduc\w*|"
+                          r"compared|change\w*|lower\w*|rais\w*|grow\w*|gain\w*)\b")
 _CURRENCY_ASKED = [(re.compile(r"\b(?:ty|trieu|nghin|ngan) dong\b|\bvnd\b"), r"đồng|VND"),
                    (re.compile(r"\busd\b|\bdollars?\b"), r"USD")]
 
@@ -757,6 +838,15 @@ def unit_fits(question: str, value: str) -> bool:
         if pat.search(q):
             return ok(value)
     return True
+
+
+# "trước ngày nào?" wants a day ("trước ngày 20/12 hàng năm"), not "Năm 2023" or "2025-2030"
+_DAY_ASKED = re.compile(r"\b(ngay nao|truoc ngay|vao ngay|ngay may|what date|which date|what day|which day)\b")
+
+
+def deadline_fits(question: str, value: str) -> bool:
+    """A deadline answer must be a day when the question asks for one."""
+    return not _DAY_ASKED.search(fold(question)) or bool(re.search(r"\d{1,2}/\d{1,2}|ngày \d|\d{1,2} tháng", value))
 
 
 def _find_span(text: str, pattern: str) -> tuple[int, int] | None:

@@ -42,7 +42,7 @@ _DOCFACT = {
     DocFact.SIGNER: rf"{_W}(ai ky|nguoi ky|ky boi|boi ai|who signed|signed by|signer|signatory){_E}",
     DocFact.DATE: rf"{_W}(ngay ban hanh|ban hanh ngay|ban hanh (vao )?khi nao|ngay ky|ky ngay|ky (vao )?(ngay|khi) nao|"
                   rf"ban hanh (vao )?ngay nao|ban hanh (vao )?nam nao|issued on|issue date|date of issue|"
-                  rf"when was .* (issued|signed|adopted)|what date .* (issued|signed)|dated){_E}",
+                  rf"when was .* (issued|signed|adopted)|(what|which) date .* (issue[ds]?|sign(s|ed)?|adopt(s|ed)?)|dated){_E}",
     DocFact.NUMBER: rf"{_W}(so hieu|so ky hieu|(ke hoach|van ban|quyet dinh)( nay)?( co)? so (may|bao nhieu|gi)|document number|reference number|"
                     rf"what is the number|number of the plan){_E}",
     DocFact.ISSUER: rf"{_W}(co quan (nao )?ban hanh|ai ban hanh|don vi (nao )?ban hanh|who issued|issuing (body|authority)|"
@@ -55,7 +55,12 @@ _DOCFACT = {
 # Precedence: the first matching pattern wins. Strong cues ("chủ trì", "bao nhiêu") beat
 # weak ones ("ai", "mục tiêu"), so "Ai chủ trì mục tiêu DTI?" is a lead question.
 _PATTERNS: list[tuple[Intent, str]] = [
-    (Intent.PARTNER, rf"{_W}(phoi hop|cung thuc hien|ho tro thuc hien|coordinat\w*|support\w*|partner\w*|"
+    # "By how much must … cut direct budget support …" asks a number, whatever it is about
+    (Intent.TARGET, rf"{_W}(by how much|how much|what percentage){_E}"),
+    # "Sở Tài chính phối hợp với Sở Nội vụ … trước ngày nào?" asks a day, whoever is named
+    (Intent.DEADLINE, rf"{_W}(ngay nao|thang nao|quy nao|truoc ngay|by what date|(what|which) (date|day)|khi nao|bao gio|"
+                      rf"han hoan thanh|han chot|han cuoi){_E}"),
+    (Intent.PARTNER, rf"{_W}(phoi hop|cung thuc hien|ho tro thuc hien|coordinat\w*|(?<!budget )(?<!direct )support(s|ing)?|partner\w*|"
                      rf"work(s|ing)? with|co-?operat\w*|collaborat\w*){_E}"),
     (Intent.DUTIES, rf"{_W}(phai lam gi|lam gi|lam nhung gi|nhiem vu (cua|gi)|trach nhiem (cua|gi)|duoc giao (gi|nhung)|"
                     rf"what (does|do|must|should) .+ do|duties|tasks of|responsibilities of|"

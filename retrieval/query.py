@@ -272,6 +272,14 @@ def detect_language(text: str, restorer: DiacriticRestorer | None = None) -> str
 
 
 @lru_cache(maxsize=1)
+def acronym_pairs() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(folded single-token acronym, its folded expansions): "cchc" ↔ "cai cach hanh chinh",
+    so evidence written one way counts for a question asked the other way."""
+    return tuple((t[0], tuple(fold(e) for e in exps)) for forms, exps in _acronym_rows()
+                 for f in forms if len(t := _ftoks(f)) == 1)
+
+
+@lru_cache(maxsize=1)
 def _acronym_folds() -> frozenset[str]:
     """Single-token acronym forms, folded ("ubnd", "hdnd"): never evidence of a language."""
     return frozenset(t[0] for forms, _ in _acronym_rows() for f in forms if len(t := _ftoks(f)) == 1)
