@@ -28,7 +28,8 @@ NOT_FOUND_EN = "Not found in the loaded documents."
 FALLBACK_COVERAGE = 0.65  # a plain sentence answering a who/when/how-much question must match closely
 LEAD_IN = 160  # characters before a clause, within its statement, that it is read with
 ROW_BONUS = 0.05
-PHRASE_WEIGHT = 0.1  # weight of the question's word pairs kept together in a candidate sentence  # preference for a responsibility record over a free-text sentence
+PHRASE_WEIGHT = 0.1
+ALT_SHARE = 0.25  # part of a concept's evidence that rests on all its wordings rather than the best one  # weight of the question's word pairs kept together in a candidate sentence  # preference for a responsibility record over a free-text sentence
 # Evidence coverage under which an answer is withheld. Calibrated on the gold dev split once the
 # entity checks (province, plan, year, index, department, numbered item) refuse the traps
 # themselves: 0.5 → 0.35 answered more paraphrased questions (dev accuracy .823 → .835, false
@@ -125,13 +126,19 @@ class Assistant:
             keys += [t for t in syllables(question) if fold(t) in self._df and not is_english_function_word(t)]
         else:
             keys = syllables(self._in_document_words(pq))
-        seen: list[str] = []
-        for k in keys:
-            t = fold(k)
-            # the folded list only judges words typed without accents: "báo cáo" is content, "bao" is not
-            if k not in _QUESTION_WORDS and not (k == t and t in _FOLDED_QUESTION_WORDS) and t not in seen:
-                seen.append(t)
-        return seen
+        seen = list(dict.fromkeys(fold(k) for k in keys if _is_content(k)))
+        if pq.lang != "en":
+            return Terms(seen)
+        # an English word hints at several Vietnamese wordings; any one of them carries it
+        groups = []
+        for concept in pq.concepts:
+            alts = {tuple(dict.fromkeys(fold(k) for k in syllables(alt) if _is_content(k))) for alt in concept}
+            alts = tuple(sorted(a for a in alts if a))
+            if alts:
+                groups.append(alts)
+        grouped = {t for alts in groups for alt in alts for t in alt}
+        groups += [((t,),) for t in seen if t not in grouped]
+        return Terms(seen, groups)
 
     def _in_document_words(self, pq) -> str:
         """The restored question with everyday phrases the documents never use replaced by the
@@ -148,11 +155,21 @@ class Assistant:
         return text
 
     def coverage(self, terms: list[str], text: str) -> float:
+        """IDF-weighted share of the question's concepts that ``text`` states; a concept with
+        alternative wordings counts as its best-stated alternative."""
         if not terms:
             return 0.0
         have = _folded_tokens(text)
-        total = sum(self._idf(t) for t in terms)
-        return sum(self._idf(t) for t in terms if t in have) / total if total else 0.0
+        total = got = 0.0
+        for alts in getattr(terms, "groups", None) or [((t,),) for t in terms]:
+            weights = [sum(self._idf(t) for t in alt) for alt in alts]
+            if not max(weights):
+                continue
+            said = [sum(self._idf(t) for t in alt if t in have) / w for alt, w in zip(alts, weights) if w]
+            # mostly the best-stated wording; more of them still says it more surely
+            total += max(weights)
+            got += max(weights) * ((1 - ALT_SHARE) * max(said) + ALT_SHARE * sum(said) / len(said))
+        return got / total if total else 0.0
 
     def adjacency(self, terms: list[str], text: str) -> float:
         """Share of the question's neighbouring content words that are neighbours in ``text``."""
@@ -193,7 +210,7 @@ class Assistant:
         self._ident = _IDENT.search(fold(question))
         # a province or plan number already enforced by the filters is not topic evidence
         enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
-        terms = [t for t in terms if t not in enforced] or terms
+        terms = _without(terms, enforced) or terms
 
         if _asks_about_other_act(question) and (intent == Intent.DOCFACT or (intent == Intent.DEADLINE and not _act_topic(terms))):
             # the corpus only mentions such acts: their date is quoted ("Nghị quyết số 124/NQ-HĐND
@@ -446,7 +463,7 @@ class Assistant:
         agency = self._named_agency(question)
         if not agency:
             return []
-        rest = [t for t in terms if t not in set(fold(agency).split())]
+        rest = _without(terms, set(fold(agency).split()))
         top_docs = {h.doc_id for h in hits[:5]}
         items: list[tuple[float, _Support]] = []
         for sec in agencies[agency]:
@@ -599,6 +616,33 @@ class Assistant:
         doc = self.documents[s.doc_id]
         quote = " ".join(doc.text[s.start:s.end].split()) if s.end > s.start else s.value
         return Citation(doc.doc_id, doc.doc_number, doc.title or doc.label, s.section, quote, s.start, s.end)
+
+
+class Terms(list):
+    """A question's folded content words, in question order, with their concepts: each concept
+    a tuple of alternative wordings (tuples of words). An English "trained" hints at đào tạo,
+    bồi dưỡng and tập huấn; a sentence saying one of them is not short of evidence."""
+
+    def __init__(self, words=(), groups=None):
+        super().__init__(words)
+        self.groups = tuple(groups) if groups is not None else tuple(((t,),) for t in self)
+
+
+def _without(terms: list[str], drop: set[str]) -> list[str]:
+    """``terms`` less the words in ``drop`` (a province or plan number the filters enforce)."""
+    kept = [t for t in terms if t not in drop]
+    groups = getattr(terms, "groups", None)
+    if groups is None:
+        return kept
+    pruned = [tuple(a for a in (tuple(t for t in alt if t not in drop) for alt in alts) if a) for alts in groups]
+    return Terms(kept, [alts for alts in pruned if alts])
+
+
+def _is_content(word: str) -> bool:
+    """A word that carries the question's topic; the folded list only judges words typed
+    without accents: "báo cáo" is content, "bao" is not."""
+    t = fold(word)
+    return word not in _QUESTION_WORDS and not (word == t and t in _FOLDED_QUESTION_WORDS)
 
 
 @functools.lru_cache(maxsize=16384)

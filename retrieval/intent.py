@@ -75,7 +75,10 @@ _PATTERNS: list[tuple[Intent, str]] = [
                     rf"xep hang|hang may|rank\w*|"
                     rf"may (doanh nghiep|sang kien|cuoc|lan)|how many|how much|what percentage|percent\w*|"
                     rf"what share|(what|which) (target|goal|rate|score|level|value|ratio|proportion)s?|"
-                    rf"what is the (target|goal|rate|score|ratio|proportion)){_E}"),
+                    rf"what is the (target|goal|rate|score|ratio|proportion)|"
+                    # an achieved figure: "What was Quang Binh's SIPAS index in 2020?"
+                    rf"(what|how) (was|were|did) [^?]*(index|score|rating|result|figure|value)s?|"
+                    rf"(index|score|rating|result) (in|for) (19|20)\d\d){_E}"),
     (Intent.LEAD, rf"{_W}(ai (thuc hien|lam|chiu)|co quan nao|don vi nao|so nao|ai|who|lead(s|ing|ed)?|led|responsible){_E}"),
     (Intent.TARGET, rf"{_W}(muc tieu|chi tieu|toi thieu|target\w*|goal|rate|score|minimum|at least){_E}"),
     (Intent.DEFINITION, rf"{_W}(la gi|gom (nhung )?gi|bao gom|noi dung (cua|gi)|what is|what are|what does .+ mean|"

@@ -66,6 +66,9 @@ class ParsedQuery:
     acronyms: list[str] = field(default_factory=list)    # acronyms found (canonical form)
     # everyday wording typed → the documents' term for it (key forms), from vi_synonyms.tsv
     synonyms: list[tuple[str, str]] = field(default_factory=list)
+    # the same expansions grouped by what they stand for: one English phrase or acronym → its
+    # alternative wordings ("trained" → đào tạo | bồi dưỡng | tập huấn); any one of them says it
+    concepts: list[list[str]] = field(default_factory=list)
 
 
 # --- data files ---------------------------------------------------------------------------
@@ -322,14 +325,16 @@ _NUMBERED_EN = (
 
 
 def _expansions(original: str, restored: str, lang: str,
-                synonyms: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+                synonyms: list[tuple[str, str]]) -> tuple[list[str], list[str], list[list[str]]]:
     rows = _acronym_rows()
+    concepts: list[list[str]] = []
     typed = {fold(t): t for t, acr in _word_tokens(original) if acr}
     acronyms: list[str] = []
     terms: list[str] = []
     covered: set[str] = set()
     for is_form, row, matched in _match_acronyms(_ftoks(restored)):
         forms, exps = rows[row]
+        before = len(terms)
         if is_form:
             acronyms.append(forms[0])
             covered.update(matched.split())
@@ -339,21 +344,26 @@ def _expansions(original: str, restored: str, lang: str,
                 terms.append(search_key(forms[0]))  # "hdnd" typed, documents write "hđnd"
         else:
             terms += [search_key(f) for f in forms]
+        concepts.append([matched, *terms[before:]])
     acronyms += [t.upper() for f, t in typed.items() if f not in covered]
     hints = _en_vi_rows()
     words = _ASCII_WORD.findall(fold(original))
     for entry in _match_english(words, only_foreign=lang != "en"):
         terms += hints[entry][1]
+        concepts.append(list(hints[entry][1]))
     terms += [term for _phrase, term in synonyms]
+    concepts += [[phrase, term] for phrase, term in synonyms]
     if lang == "en":
         for pattern, label in _NUMBERED_EN:
-            terms += [label.format(m.group(1)) for m in pattern.finditer(fold(original))]
+            numbered = [label.format(m.group(1)) for m in pattern.finditer(fold(original))]
+            terms += numbered
+            concepts += [[t] for t in numbered]
     present = f" {' '.join(_WORD.findall(restored))} "
     out: list[str] = []
     for term in terms:
         if term not in out and f" {' '.join(_WORD.findall(term))} " not in present:
             out.append(term)
-    return out, list(dict.fromkeys(acronyms))
+    return out, list(dict.fromkeys(acronyms)), concepts
 
 
 def parse_query(query: str, restorer: DiacriticRestorer | None = None) -> ParsedQuery:
@@ -366,9 +376,9 @@ def parse_query(query: str, restorer: DiacriticRestorer | None = None) -> Parsed
         if lang != "vi-nodiac":
             lang = "vi-half" if restored != key else "vi"
     synonyms = match_synonyms(restored) if lang != "en" else []  # English has its own glossary
-    expansions, acronyms = _expansions(query, restored, lang, synonyms)
+    expansions, acronyms, concepts = _expansions(query, restored, lang, synonyms)
     pq = ParsedQuery(original=query, key=key, restored=restored, folded=fold(query), lang=lang,
                      expansions=expansions, acronyms=acronyms,
-                     synonyms=synonyms)
+                     synonyms=synonyms, concepts=concepts)
     log.debug("parsed query %r", pq)
     return pq
