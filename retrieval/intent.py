@@ -52,7 +52,8 @@ _DOCFACT = {
                       rf"province (is|was) (it|the plan|this)){_E}",
 }
 
-# Precedence: the first matching pattern wins. Strong cues ("chủ trì", "bao nhiêu") beat
+# Precedence: the first matching pattern wins. "Which department coordinates and monitors the
+# plan?" asks for the focal point (a lead); "coordinates with", "coordinating agencies" ask partners. Strong cues ("chủ trì", "bao nhiêu") beat
 # weak ones ("ai", "mục tiêu"), so "Ai chủ trì mục tiêu DTI?" is a lead question.
 _PATTERNS: list[tuple[Intent, str]] = [
     # "By how much must … cut direct budget support …" asks a number, whatever it is about
@@ -60,7 +61,7 @@ _PATTERNS: list[tuple[Intent, str]] = [
     # "Sở Tài chính phối hợp với Sở Nội vụ … trước ngày nào?" asks a day, whoever is named
     (Intent.DEADLINE, rf"{_W}(ngay nao|thang nao|quy nao|truoc ngay|by what date|(what|which) (date|day)|khi nao|bao gio|"
                       rf"han hoan thanh|han chot|han cuoi){_E}"),
-    (Intent.PARTNER, rf"{_W}(phoi hop|cung thuc hien|ho tro thuc hien|coordinat\w*|(?<!budget )(?<!direct )support(s|ing)?|partner\w*|"
+    (Intent.PARTNER, rf"{_W}(phoi hop|cung thuc hien|ho tro thuc hien|coordinat\w* with|coordinating (agenc|bod|unit|department|partner)\w*|in coordination|(?<!budget )(?<!direct )support(s|ing)?|partner\w*|"
                      rf"work(s|ing)? with|co-?operat\w*|collaborat\w*){_E}"),
     (Intent.DUTIES, rf"{_W}(phai lam gi|lam gi|lam nhung gi|nhiem vu (cua|gi)|trach nhiem (cua|gi)|duoc giao (gi|nhung)|"
                     rf"what (does|do|must|should) .+ do|duties|tasks of|responsibilities of|"
