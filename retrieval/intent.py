@@ -18,6 +18,7 @@ class Intent(str, Enum):
     TARGET = "target"
     DUTIES = "duties"
     LEAD = "lead"
+    ACT = "act"  # which resolution / decision / decree a plan implements or cites
     DEFINITION = "definition"
     OPEN = "open"
 
@@ -87,8 +88,17 @@ _PATTERNS: list[tuple[Intent, str]] = [
 ]
 
 
+# "triển khai nghị quyết nào?", "quyết định số mấy?", "which government resolution …?": the answer
+# is an act's number, cited in the text — not the plan's own number or date
+_ACT = (rf"{_W}((nghi quyet|quyet dinh|nghi dinh|chi thi|thong tu|cong van|ke hoach hanh dong) (nao|so may|so bao nhieu|gi)|"
+        rf"(which|what) ((?!(date|day|year|does|do|did|is|was|are|were|has|have)\b)[a-z'-]+ ){{0,4}}"
+        rf"(resolution|decision|decree|directive|circular|letter|official letter)s?(?! (was|is|were) (issued|signed|adopted))){_E}")
+
+
 def detect_intent(question: str) -> tuple[Intent, DocFact | None]:
     q = fold(question)
+    if re.search(_ACT, q):
+        return Intent.ACT, None
     for fact, pat in _DOCFACT.items():
         if re.search(pat, q):
             return Intent.DOCFACT, fact
