@@ -1,0 +1,208 @@
+"""An English question's evidence weighed by concept, section lists, bare headings, leads named
+by a role heading and agencies heading the sections they lead — on the bundled corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import DOC_131, DOC_304, DOC_1886
+from tracuu.normalize import fold, match_key
+from tracuu.retrieval.answer import (
+    _AGENCY_LEADS_TITLE,
+    _AGENCY_TITLE,
+    _ASKS_LIST,
+    Terms,
+    _same_heading,
+    _without,
+    unit_hint,
+)
+from tracuu.retrieval.intent import Intent, detect_intent
+
+TRAINED = "What share of the workforce should be trained by 2025 in Quang Ninh?"
+KHCN = "Sở Khoa học và Công nghệ"
+
+
+def _cited(ans, expected: str):
+    """The answer holds ``expected`` and its first citation quotes it."""
+    assert not ans.abstained, ans.message
+    assert match_key(expected) in match_key(ans.answer), ans.answer
+    assert ans.citations, ans.answer
+    assert match_key(expected) in match_key(ans.citations[0].quote), ans.citations[0].quote
+
+
+def _section(assistant, doc_id: str, title_part: str):
+    found = [s for s in assistant._sections.values() if s.doc_id == doc_id and title_part in s.title]
+    assert len(found) == 1, [s.title for s in found]
+    return found[0]
+
+
+# -- 1. concept-grouped evidence for English questions ------------------------------------------
+@pytest.fixture(scope="module")
+def trained_terms(assistant):
+    return assistant.content_terms(TRAINED, assistant.searcher.parse(TRAINED))
+
+
+def test_an_english_phrase_is_one_concept_with_several_wordings(trained_terms):
+    assert isinstance(trained_terms, Terms)
+    assert {"dao", "tao", "boi", "duong", "tap", "huan"} <= set(trained_terms)
+    trained = [alts for alts in trained_terms.groups if ("dao", "tao") in alts]
+    assert len(trained) == 1
+    assert {("dao", "tao"), ("boi", "duong"), ("tap", "huan")} <= set(trained[0])
+    # every flat word sits in some group: nothing is weighed twice or dropped
+    grouped = {t for alts in trained_terms.groups for alt in alts for t in alt}
+    assert set(trained_terms) <= grouped
+
+
+def test_one_wording_of_a_concept_is_nearly_as_good_as_all(assistant, trained_terms):
+    one = "Tỷ trọng lao động qua đào tạo đạt trên 87,5%"
+    every = "Tỷ trọng lao động qua đào tạo, bồi dưỡng, tập huấn đạt trên 87,5%"
+    grouped_one, grouped_every = assistant.coverage(trained_terms, one), assistant.coverage(trained_terms, every)
+    flat_one = assistant.coverage(list(trained_terms), one)
+    assert grouped_one >= 0.85 * grouped_every  # one wording says it
+    assert grouped_every > grouped_one  # … more of them say it more surely
+    assert grouped_one > flat_one + 0.2  # a flat list counts the unsaid wordings as missing
+    # a sentence with none of the wordings is still short of the concept
+    assert assistant.coverage(trained_terms, "Tỷ trọng lao động đạt trên 87,5%") < grouped_one - 0.2
+
+
+def test_without_drops_words_from_the_list_and_the_groups(trained_terms):
+    pruned = _without(trained_terms, {"quang", "ninh", "tap", "huan"})
+    assert isinstance(pruned, Terms)
+    assert not {"quang", "ninh", "tap", "huan"} & set(pruned)
+    assert set(pruned) == set(trained_terms) - {"quang", "ninh", "tap", "huan"}
+    words = {t for alts in pruned.groups for alt in alts for t in alt}
+    assert not {"quang", "ninh", "tap", "huan"} & words
+    trained = [alts for alts in pruned.groups if ("dao", "tao") in alts]
+    assert trained and ("boi", "duong") in trained[0] and ("tap", "huan") not in trained[0]
+    assert all(alts and all(alts) for alts in pruned.groups)  # no empty concept or wording is left
+    # a plain list stays a plain list
+    assert _without(["a", "b"], {"a"}) == ["b"]
+
+
+# -- 2. section lists -------------------------------------------------------------------------
+@pytest.mark.parametrize("question", [
+    "Kế hoạch thực hiện Nghị quyết 131/NQ-CP có những nội dung, nhiệm vụ trọng tâm nào?",
+    "nhiem vu trong tam ke hoach nghi quyet 131",
+    "What are the key tasks of the plan implementing Resolution 131/NQ-CP?",
+])
+def test_a_list_question_answers_the_sections_sub_headings(assistant, question):
+    assert _ASKS_LIST.search(fold(question))
+    sec = _section(assistant, DOC_131, "NỘI DUNG, NHIỆM VỤ TRỌNG TÂM")
+    ans = assistant.ask(question)
+    assert not ans.abstained, ans.message
+    assert len(ans.answer) <= 250, ans.answer
+    items = ans.answer.removeprefix("Duties: ").split("; ")
+    assert len(items) >= 3, ans.answer
+    assert "Hiện đại hóa phương thức chỉ đạo, điều hành" in items
+    kids = [s.title for s in assistant._sections.values() if s.parent_id == sec.section_id]
+    cite = ans.citations[0]
+    assert cite.doc_id == DOC_131 and sec.start <= cite.start < cite.end <= sec.end
+    for item in items:
+        said = item.removesuffix(" …")
+        assert any(match_key(said) in match_key(k) for k in kids), item  # each item is a sub-heading
+        assert match_key(said) in match_key(cite.quote), item  # … that the citation quotes
+
+
+# -- 3. headings --------------------------------------------------------------------------------
+@pytest.mark.parametrize("question", [
+    "Kế hoạch 304 gồm những nhóm nhiệm vụ, giải pháp nào?",
+    "ke hoach 304 gom nhung nhom nhiem vu giai phap nao",
+    "What are the groups of tasks and solutions in Plan 304?",
+])
+def test_a_bare_heading_is_not_an_answer(assistant, question):
+    ans = assistant.ask(question)
+    if not ans.abstained:
+        for part in [ans.answer, *ans.answer.split("; ")]:
+            assert not _same_heading(part, "NHÓM NHIỆM VỤ, GIẢI PHÁP"), ans.answer
+
+
+def test_the_heading_of_a_section_with_sub_sections_is_bare(assistant):
+    sec = _section(assistant, DOC_304, "NHÓM NHIỆM VỤ, GIẢI PHÁP")
+    assert assistant._bare_heading("III. NHÓM NHIỆM VỤ, GIẢI PHÁP", sec)
+    assert not assistant._bare_heading("Đổi mới công tác chỉ đạo, điều hành thực hiện nhiệm vụ cải cách hành chính", sec)
+
+
+def test_same_heading_ignores_numbering_and_case():
+    assert _same_heading("III. NHÓM NHIỆM VỤ, GIẢI PHÁP", "Nhóm nhiệm vụ, giải pháp")
+    assert _same_heading("  3) nhóm nhiệm vụ, giải pháp.", "III. NHÓM NHIỆM VỤ, GIẢI PHÁP")
+    assert _same_heading("1.2. Sở Nội vụ:", "b) sở nội vụ")
+    assert not _same_heading("NHÓM NHIỆM VỤ, GIẢI PHÁP", "NHÓM NHIỆM VỤ")
+    assert not _same_heading("III. NHÓM NHIỆM VỤ, GIẢI PHÁP CỤ THỂ", "III. NHÓM NHIỆM VỤ, GIẢI PHÁP")
+
+
+# -- 4. a lead named by a role heading; focal point vs partners -----------------------------------
+@pytest.mark.parametrize("question", [
+    "Cơ quan nào là cơ quan thường trực cải cách hành chính của tỉnh Quảng Bình?",
+    "co quan nao la co quan thuong truc cai cach hanh chinh cua tinh quang binh",
+    "Which agency is the standing body for administrative reform in Quang Binh?",
+])
+def test_the_standing_body_is_read_from_its_role_heading(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.intent == Intent.LEAD.value
+    _cited(ans, "Sở Nội vụ")
+    assert ans.citations[0].doc_id == DOC_1886
+    assert "cơ quan thường trực" in ans.citations[0].quote
+
+
+def test_coordinates_and_monitors_asks_the_focal_point(assistant):
+    question = "Which department coordinates and monitors the implementation of Plan 304?"
+    assert detect_intent(question) == (Intent.LEAD, None)
+    ans = assistant.ask(question)
+    assert ans.intent == Intent.LEAD.value
+    assert not ans.abstained, ans.message
+    assert ans.answer == "Lead agency: Sở Nội vụ"
+    # the agency is its section's heading ("2. Sở Nội vụ"); the cited item names its role
+    cite = ans.citations[0]
+    assert cite.doc_id == DOC_304 and cite.section.endswith("Sở Nội vụ")
+    assert "cơ quan đầu mối" in cite.quote
+
+
+@pytest.mark.parametrize("question", [
+    "Which agencies cooperate on the PCI target of Plan 304?",
+    "Which are the coordinating agencies for the PCI target of Plan 304?",
+    "What are the coordinating agencies for the DTI target?",
+    "Which agency coordinates with the Department of Home Affairs on Plan 304?",
+    "Who coordinates with Sở Nội vụ?",
+])
+def test_cooperating_and_coordinating_with_ask_partners(question):
+    assert detect_intent(question) == (Intent.PARTNER, None)
+
+
+def test_cooperating_agencies_answer_as_partners(assistant):
+    ans = assistant.ask("Which agencies cooperate on the PCI target of Plan 304?")
+    assert ans.intent == Intent.PARTNER.value
+    assert not ans.abstained, ans.message
+    assert ans.answer.startswith("Coordinating agencies: ")
+
+
+# -- 5. agencies heading the sections they lead ----------------------------------------------------
+def test_an_agency_leading_a_section_has_it_as_its_own(assistant):
+    title = "5.2. Sở Khoa học và Công nghệ chủ trì phối hợp với các sở, ban, ngành; UBND các huyện"
+    assert _AGENCY_LEADS_TITLE.match(title).group(1) == KHCN
+    assert not _AGENCY_LEADS_TITLE.match("Sở Khoa học và Công nghệ phối hợp với Sở Nội vụ")
+    secs = [s for s in assistant._agency_sections().get(KHCN, []) if s.doc_id == DOC_1886]
+    assert secs, sorted(assistant._agency_sections())
+    # the heading names what the agency leads, so only the "chủ trì" reading finds it
+    assert any(_AGENCY_LEADS_TITLE.match(s.title) and not _AGENCY_TITLE.match(s.title) for s in secs)
+
+
+@pytest.mark.parametrize("question", [
+    "Sở Khoa học và Công nghệ Quảng Bình có nhiệm vụ gì trong Kế hoạch 1886?",
+    "So Khoa hoc va Cong nghe Quang Binh co nhiem vu gi trong Ke hoach 1886",
+    "What does the Department of Science and Technology do under Plan 1886?",
+])
+def test_an_agencys_duty_comes_from_the_section_it_leads(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.intent == Intent.DUTIES.value
+    _cited(ans, "hệ thống quản lý chất lượng")
+    cite = ans.citations[0]
+    assert cite.doc_id == DOC_1886 and "ISO" in cite.quote
+    secs = [s for s in assistant._agency_sections()[KHCN] if s.doc_id == DOC_1886]
+    assert any(s.start <= cite.start < cite.end <= s.end for s in secs)
+
+
+# -- 6. English unit words -----------------------------------------------------------------------
+def test_english_unit_words_are_counted_in_the_documents_words():
+    words, percent = unit_hint("Within how many days must legal documents flagged by the inspection be dealt with?")
+    assert words == {"ngay"}
+    assert percent is False
