@@ -273,6 +273,13 @@ class Assistant:
             supports = [s for s in self._from_text(Intent.OPEN, hits, terms, years=tuple(ents.years))
                         if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE
                         and (intent != Intent.DEADLINE or deadline_fits(question, s.value))]
+        if intent == Intent.TARGET and _ASKS_ACTUAL.search(fold(question)):
+            # "… năm 2022 thực tế là bao nhiêu?" asks what was achieved, which no target states
+            targets_only = bool(supports)
+            supports = [s for s in supports if self._states_actual(s)]
+            if targets_only and not supports:
+                answer.message += (" (the documents state targets, not actual figures)" if english
+                                   else " (văn bản chỉ nêu mục tiêu, không nêu số liệu thực tế)")
         if not supports:
             return answer
         best = supports[0]
@@ -551,6 +558,14 @@ class Assistant:
         doc = self.documents[sec.doc_id]
         end = doc.text.find("\n", last.start)
         return _Support(value, sec.doc_id, first.start, end if end > 0 else last.end, sec.breadcrumb, best_cov, best_cov)
+
+    def _states_actual(self, s: _Support) -> bool:
+        """Whether a support reports an achieved figure ("Kết quả năm 2020, … đạt 82,33 điểm")
+        rather than a target (a plan's table row, "phấn đấu", "đến năm 2025", "ít nhất")."""
+        if s.chunk is not None and s.chunk.kind == "row":
+            return False
+        lead, clause = _statement(self.documents[s.doc_id].text, s.start, s.end)
+        return not _TARGET_WORDING.search(f"{s.section} {lead} {clause} {s.value}")
 
     def _bare_heading(self, sentence: str, sec) -> bool:
         """The heading line of a section that only names what follows: one with sub-sections,
@@ -981,6 +996,8 @@ def unit_asked(question: str) -> bool:
     return any(pat.search(q) for pat, _ in _UNIT_ASKED)
 
 
+_ASKS_ACTUAL = re.compile(r"\b(thuc te|(?<!thuc )hien co|hien nay|hien tai|actual(ly)?|currently|so far|to date)\b")
+_TARGET_WORDING = re.compile(r"phấn đấu|mục tiêu|chỉ tiêu|định hướng|đến năm|tối thiểu|ít nhất|duy trì|giữ vững|kế hoạch", re.IGNORECASE)
 _ASKS_LIST = re.compile(r"\b(nhung|cac) [^?]*\bnao\b|gom (nhung )?(gi|nao)|bao gom|nhung gi|what are|which are|list|"
                         r"(key|main|priority|core) (tasks|contents|groups|solutions|areas|points)\b|"
                         r"(nhiem vu|noi dung|giai phap|muc tieu) (trong tam|chu yeu|chinh)\b")
