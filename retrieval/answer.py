@@ -50,7 +50,7 @@ _QUESTION_WORDS = set("""
 ai nào gì là của có được không bao nhiêu khi giờ thế như vậy và hay hoặc thì mà ở tại trong cho với để theo về
 những các một đó đây kia này sao phải làm cần chủ trì phối hợp thời gian hạn thực hiện trách nhiệm chịu phụ
 cơ quan đơn vị mấy điểm tỷ lệ tỉ mục tiêu chỉ bằng đạt lúc năm ngày tháng vào trước sau
-kế hoạch phụ lục văn bản quy định nội dung do
+kế hoạch phụ lục văn bản quy định nội dung do gồm
 who what which when how many much does do is are the of for in on to by a an and or with be was were has have
 lead leads leading coordinate coordinates coordinating responsible charge target deadline plan agency department
 """.split())
@@ -58,6 +58,10 @@ _FOLDED_QUESTION_WORDS = {fold(w) for w in _QUESTION_WORDS if fold(w) == w}
 
 _AGENCY_HEAD = (r"(?:Sở|Ban|Văn phòng|UBND|Ủy ban|Uỷ ban|Trung tâm|Cổng|Công|Đài|Báo|Thanh tra|Công an|Hiệp hội|"
                 r"Phòng|Cục|Chi cục|Kho bạc|Bộ|Hội|Tỉnh đoàn|Liên đoàn|Ngân hàng|Bảo hiểm|Cơ quan|Các sở)")
+_NAMES_AGENCY = re.compile(r"\b(Sở|Ban|Văn phòng|UBND|Ủy ban|Uỷ ban|Trung tâm|Cổng|Công an|Đài|Báo|Thanh tra|Hiệp hội|Phòng|"
+                           r"Cục|Chi cục|Kho bạc|Bộ|Hội|Tỉnh đoàn|Liên đoàn|Ngân hàng|Bảo hiểm|Bưu điện|Tổng công ty|"
+                           r"Liên minh|Viện|Trường|HĐND|Tỉnh ủy|Tỉnh uỷ|Công thông tin)\b|\b(các|Các) (sở|cơ quan|đơn vị|địa phương|ngành)|"
+                           r"cấp (huyện|xã|tỉnh)")
 _AGENCY_BEFORE_LEAD = re.compile(rf"({_AGENCY_HEAD}[^,.;:()\n]{{0,70}}?)\s+(?:là cơ quan đầu mối,?\s*)?(?:chủ trì|phụ trách)")
 _AGENCY_AFTER_GIAO = re.compile(rf"[Gg]iao (?:cho )?({_AGENCY_HEAD}[^,.;:()\n]{{0,60}}?)\s+(?:chủ trì|giúp|tham mưu|theo dõi|"
                                 rf"làm đầu mối|phụ trách|thực hiện)")
@@ -259,6 +263,9 @@ class Assistant:
                 supports = [listed]
 
         supports = [s for s in supports if self._entities_supported(ents, s)]
+        if intent in (Intent.LEAD, Intent.PARTNER):
+            # a task text that a flattened table left in the agency column names nobody
+            supports = [s for s in supports if _NAMES_AGENCY.search(s.value)]
         if intent == Intent.DEADLINE:
             supports = [s for s in supports if deadline_fits(question, s.value)]
         elif intent == Intent.TARGET or (intent in (Intent.OPEN, Intent.DEFINITION) and _ASKS_AMOUNT.search(fold(question))):
@@ -272,7 +279,8 @@ class Assistant:
             # question for a rank, score, amount or percentage, which no plain sentence answers
             supports = [s for s in self._from_text(Intent.OPEN, hits, terms, years=tuple(ents.years))
                         if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE
-                        and (intent != Intent.DEADLINE or deadline_fits(question, s.value))]
+                        and (intent != Intent.DEADLINE or deadline_fits(question, s.value))
+                        and (intent not in (Intent.LEAD, Intent.PARTNER) or _NAMES_AGENCY.search(s.value))]
         if intent == Intent.TARGET and _ASKS_ACTUAL.search(fold(question)):
             # "… năm 2022 thực tế là bao nhiêu?" asks what was achieved, which no target states
             targets_only = bool(supports)
@@ -384,8 +392,12 @@ class Assistant:
                 return a.target
             # "trong bao nhiêu ngày?" counts days, which may sit in the task or time cell
             # ("Trong thời hạn 30 ngày …") rather than in the target cell ("100%")
-            cells = " ; ".join(c for c in (a.task, a.target, a.deadline) if c)
-            return self._quantity(cells, lambda ctx: self.coverage(self._terms, ctx))
+            relevance = lambda ctx: self.coverage(self._terms, ctx)
+            # the time cell is read on its own: its year would lend the task's last number context
+            found = [self._quantity(cells, relevance, with_score=True)
+                     for cells in (" ; ".join(c for c in (a.task, a.target) if c), a.deadline) if cells]
+            found = [f for f in found if f[0]]
+            return max(found, key=lambda f: f[1])[0] if found else None
         return None
 
     def _from_records(self, intent: Intent, hits: list[Hit], terms: list[str]) -> list[_Support]:
@@ -785,14 +797,15 @@ def unit_hint(question: str) -> tuple[set[str], bool | None]:
 
 
 def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] = (set(), None),
-                  accept=None, change: bool = False) -> str | None:
+                  accept=None, change: bool = False, with_score: bool = False):
     """The most answer-like number in ``text``, with its qualifier and unit ("trên 87,5%",
     "ít nhất 10.000 doanh nghiệp", "6/13"); years, dates and document numbers are skipped.
     ``relevance(context) -> float`` favours the number whose surrounding words match the question;
     the words the question counts ("bao nhiêu tiêu chí thành phần") make the unit of a number that
     names them, even outside the known units; ``accept(value)`` drops values of the wrong kind
     (a score where a rank was asked), so the next best number can answer. A change against a
-    baseline ("tăng 1,53 điểm so với năm 2019") answers only a question asking a ``change``."""
+    baseline ("tăng 1,53 điểm so với năm 2019") answers only a question asking a ``change``.
+    ``with_score`` returns ``(value, score)`` so numbers read from different cells can be compared."""
     best, best_score = None, -1.0
     words, percent = hint
     for m in _QUANTITY.finditer(text):
@@ -826,7 +839,7 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
             continue
         if score > best_score:
             best, best_score = value, score
-    return best
+    return (best, best_score) if with_score else best
 
 
 def _named_unit(following: str, words: set[str]) -> str:
@@ -901,8 +914,9 @@ _DEPARTMENTS = ("nội vụ", "tư pháp", "kế hoạch", "tài chính", "công
 _NAMED_AGENCY = re.compile(rf"(?<![a-z0-9])so (?:{'|'.join(fold(d) for d in _DEPARTMENTS)})(?![a-z0-9])")
 _ITEM_LABEL = {"chuyen de": "chuyên đề", "thematic topic": "chuyên đề", "topic": "chuyên đề", "chi tieu": "chỉ tiêu",
                "indicator": "chỉ tiêu"}
-_ASKS_AGENCY = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|phong nao|nhung (co quan|don vi|so)|"
-                          r"who|which (agency|agencies|department|unit|office|body|division|bodies))\b")
+_ASKS_AGENCY = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|phong nao|to chuc nao|hiep hoi nao|trung tam nao|"
+                          r"nhung (co quan|don vi|so)|who|which (\w+ )?(agency|agencies|department|unit|office|body|division|"
+                          r"bodies|association|organi[sz]ation|centre|center|committee|authority|board)s?)\b")
 _IDENT = re.compile(r"\b(chuyen de|thematic topic|topic|chi tieu|indicator|stt|row|dong|muc)\s+(?:so\s+|no\.?\s*)?(\d{1,2})\b")
 def _row_matches(ident: re.Match, row_number: str) -> bool:
     """"chuyên đề 5" names the row "Chuyên đề 5"; "chỉ tiêu 12" names row "12" (not "1.12")."""
