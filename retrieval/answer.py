@@ -32,6 +32,7 @@ PHRASE_WEIGHT = 0.1  # weight of the question's word pairs kept together in a ca
 LIST_MIN_COVERAGE = 0.6  # a section listed as the answer must be named this closely by the question
 LIST_MIN_TITLE = 0.2  # … and its heading alone must name part of the question
 LIST_MARGIN = 0.1  # a listed section may match a little less closely than the best single sentence
+KIND_BONUS = 0.15  # preference for an agency of the kind asked ("which office", "sở nào")
 HEADING_PENALTY = 0.1  # a heading line answering an open question must match clearly better than a sentence
 ALT_SHARE = 0.25  # part of a concept's evidence that rests on all its wordings rather than the best one
 # Evidence coverage under which an answer is withheld, calibrated on the gold dev split. At 0.35
@@ -83,6 +84,7 @@ _QUANTITY = re.compile(
 )
 _DEADLINE = re.compile(
     r"((?:hoàn thành |thực hiện |báo cáo )?(?:trước|trong|chậm nhất|từ|đến) (?:ngày|tháng|quý|năm) [^,.;\n]{1,40}|"
+    r"(?:không quá |tối đa |ít nhất )?\d+ (?:lần|cuộc)(?:/[^\s,.;()/]+(?: [^\s,.;()/]+)?)*|"  # "không quá 1 lần/doanh nghiệp/năm"
     r"(?:định kỳ|hàng năm|hằng năm|thường xuyên|hàng quý)[^,.;\n]{0,40}|"
     r"(?:quý [IV]+/?\d{0,4}|năm 20\d\d|20\d\d\s*-\s*20\d\d))",
     re.IGNORECASE,
@@ -245,8 +247,9 @@ class Assistant:
             support = self._docfact(fact, hits, ents, filters)
             supports = [support] if support else []
         elif intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET):
-            rows = self._from_records(intent, hits, terms)
-            text = self._from_text(intent, hits, terms, rows=False, years=tuple(ents.years))
+            kind = _asked_kind(agency_text) if intent in (Intent.LEAD, Intent.PARTNER) else None
+            rows = self._from_records(intent, hits, terms, kind)
+            text = self._from_text(intent, hits, terms, rows=False, years=tuple(ents.years), kind=kind)
             # a record wins unless a sentence carries the question clearly better
             if rows and (not text or rows[0].score + ROW_BONUS >= text[0].score):
                 supports = rows
@@ -324,6 +327,8 @@ class Assistant:
                 filters.province = next(d.province for d in docs if fold(d.province or "") == fold(issuing[0]))
         for num in ents.doc_numbers:
             matched = [d for d in docs if number_matches(num, d.doc_number)]
+            if not matched and self._mentioned(num):
+                continue  # an act the plans cite ("Quyết định 468/QĐ-TTg"), not a plan of the corpus
             if not matched:
                 return f"không có văn bản số {num}"
             if not filters.doc:
@@ -400,7 +405,7 @@ class Assistant:
             return max(found, key=lambda f: f[1])[0] if found else None
         return None
 
-    def _from_records(self, intent: Intent, hits: list[Hit], terms: list[str]) -> list[_Support]:
+    def _from_records(self, intent: Intent, hits: list[Hit], terms: list[str], kind: str | None = None) -> list[_Support]:
         top = hits[0].score or 1.0
         cands: list[_Support] = []
         for rank, h in enumerate(hits[:12]):
@@ -419,6 +424,8 @@ class Assistant:
             score = 0.5 * rel + 0.5 * cov
             if self._ident:  # "chuyên đề 5", "indicator 12": the row's own number decides
                 score += 0.3 if _row_matches(self._ident, a.row_number) else -0.1
+            if kind and re.search(rf"\b({kind})", value):
+                score += KIND_BONUS  # "Which office leads …?" is answered by a Văn phòng
             cands.append(_Support(value, a.doc_id, a.start, a.end, a.section_path, cov, score, chunk))
         if not cands:
             return []
@@ -492,8 +499,8 @@ class Assistant:
             self._agencies: dict[str, list] = {}
             for s in self._sections.values():
                 m = _AGENCY_TITLE.match(s.title) or _AGENCY_LEADS_TITLE.match(s.title)
-                if m:
-                    self._agencies.setdefault(m.group(1).strip(), []).append(s)
+                if m:  # "Văn phòng UBND tỉnh" and "Văn phòng Ủy ban nhân dân tỉnh" are one agency
+                    self._agencies.setdefault(_agency_key(m.group(1)), []).append(s)
         return self._agencies
 
     def _duties(self, question: str, hits: list[Hit], terms: list[str]) -> list[_Support]:
@@ -504,14 +511,19 @@ class Assistant:
         agency = self._named_agency(question)
         if not agency:
             return []
-        rest = _without(terms, set(fold(agency).split()))
+        rest = _without(terms, set(_folded_tokens(agency)))  # its acronym spelt out too ("ủy ban nhân dân")
         top_docs = {h.doc_id for h in hits[:5]}
         items: list[tuple[float, _Support]] = []
+        asked = False  # whether the question asks about more than the agency and its plan
         for sec in agencies[agency]:
             doc = self.documents.get(sec.doc_id)
             if doc is None:
                 continue
             body = doc.text[sec.start:sec.end]
+            # words naming the plan itself ("kế hoạch thực hiện Nghị quyết 131") ask nothing of the agency
+            own = _folded_tokens(f"{doc.title or ''} {doc.doc_number or ''}")
+            topic = [t for t in rest if t not in own]
+            asked = asked or bool(topic)
             first_line_end = body.find("\n")
             head = body[:first_line_end if first_line_end > 0 else len(body)]
             spans = []
@@ -520,14 +532,14 @@ class Assistant:
                 spans.append((sec.start + k, sec.start + len(head)))
             spans += [(sec.start + m.start(1), sec.start + m.end(1)) for m in re.finditer(r"^\s*[-+•]\s*(.+)$", body, re.MULTILINE)]
             for order, (a, b) in enumerate(spans):
-                cov = self.coverage(rest, doc.text[a:b]) if rest else 1.0
+                cov = self.coverage(topic, doc.text[a:b]) if topic else 1.0
                 rank = cov + (0.05 if sec.doc_id in top_docs else 0) - 0.001 * order
                 value = " ".join(doc.text[a:b].split())
                 if len(value) > 240:
                     value = value[:240].rsplit(" ", 1)[0] + " …"
                 items.append((rank, _Support(value, sec.doc_id, a, b, " › ".join(sec.path), max(cov, 0.6), 1.0)))
         items.sort(key=lambda x: -x[0])
-        if rest and (not items or items[0][0] < 0.5):
+        if asked and (not items or items[0][0] < 0.5):
             # the duty may sit in a sentence that names the agency inside another section
             mention = self._agency_sentence(agency, hits, rest)
             if mention and (not items or mention.coverage > items[0][0]):
@@ -592,23 +604,28 @@ class Assistant:
             ("(" not in title and bool(_AGENCY_TITLE.match(title)))
 
     def _named_agency(self, question: str) -> str | None:
-        """The longest agency with its own section that the question names."""
-        words = " ".join(re.findall(r"\w+", fold(question)))
-        qf = f" {words} "
-        named = [a for a in self._agency_sections()
-                 if f" {fold(a)} " in qf or f" {fold(a).replace(' tinh', '')} " in qf]
-        return max(named, key=len) if named else None
+        """The agency with its own section that the question is about."""
+        qf = f" {_agency_key(question)} "
+        at = {}
+        for a in self._agency_sections():
+            hits = [qf.find(f" {k} ") for k in (a, a.replace(" tinh", "")) if f" {k} " in qf]
+            if hits:
+                at[a] = min(hits)
+        # the agency the question is about comes first ("Cổng Thông tin điện tử … có nhiệm vụ gì trong
+        # kế hoạch của Văn phòng UBND tỉnh?"); of names starting there, the longest
+        return min(at, key=lambda a: (at[a], -len(a))) if at else None
 
     def _agency_sentence(self, agency: str, hits: list[Hit], rest: list[str]) -> _Support | None:
         best = None
-        key = fold(agency)
+        key = agency
         for h in hits[:10]:
             if h.kind == "meta":
                 continue
             doc = self.documents[h.doc_id]
             for m in _SENT.finditer(doc.text[h.start:h.end]):
                 sent = m.group(0)
-                if key not in fold(sent) or len(fold(sent).strip()) < len(key) + 15:
+                said = _agency_key(sent)
+                if key not in said or len(said) < len(key) + 15:
                     continue  # the agency's heading alone says nothing it does
                 cov = self.coverage(rest, sent)
                 if best is None or cov > best.coverage:
@@ -620,7 +637,7 @@ class Assistant:
 
     # -- extractive ---------------------------------------------------------------------
     def _from_text(self, intent: Intent, hits: list[Hit], terms: list[str], rows: bool = True,
-                   years: tuple[int, ...] = ()) -> list[_Support]:
+                   years: tuple[int, ...] = (), kind: str | None = None) -> list[_Support]:
         """The best clause of the top passages that holds an answer of the asked kind, dated
         in one of the asked ``years`` when the question names any."""
         self._terms = terms
@@ -660,6 +677,8 @@ class Assistant:
                         continue  # "NHÓM NHIỆM VỤ, GIẢI PHÁP", "I) Hiệp hội Doanh nghiệp tỉnh" answer nothing
                     # words next to each other as in the question ("Chỉ số SIPAS", not "điểm SIPAS")
                     score = 0.65 * cov + 0.35 * rel + PHRASE_WEIGHT * self.adjacency(terms, f"{lead} {sent}")
+                    if kind and re.search(rf"\b({kind})", value):
+                        score += KIND_BONUS
                     if intent in (Intent.OPEN, Intent.DEFINITION) and sec and _same_heading(sent, sec.title):
                         score -= HEADING_PENALTY  # a heading names a topic; the sentences under it say more
                     if intent == Intent.TARGET:
@@ -739,6 +758,23 @@ def _without(terms: list[str], drop: set[str]) -> list[str]:
         return kept
     pruned = [tuple(a for a in (tuple(t for t in alt if t not in drop) for alt in alts) if a) for alts in groups]
     return Terms(kept, [alts for alts in pruned if alts])
+
+
+_KINDS_ASKED = [(r"which (\w+ )?office|van phong nao", "Văn phòng"), (r"which (\w+ )?departments?|so nao|nhung so", "Sở"),
+                (r"which (\w+ )?(centre|center)s?|trung tam nao", "Trung tâm"), (r"which (\w+ )?associations?|hiep hoi nao", "Hiệp hội"),
+                (r"which (\w+ )?committees?|uy ban nao", "Ủy ban|UBND"), (r"\bban nao|which (\w+ )?board", "Ban")]
+
+
+def _asked_kind(question: str) -> str | None:
+    """The kind of agency a who-question names ("Which office …?" → Văn phòng), as a pattern."""
+    q = fold(question)
+    return next((kind for asked, kind in _KINDS_ASKED if re.search(rf"\b({asked})\b", q)), None)
+
+
+def _agency_key(text: str) -> str:
+    """Folded words with acronyms spelt out: "Văn phòng UBND tỉnh" → "van phong uy ban nhan dan tinh"."""
+    expand = dict((a, e[0]) for a, e in acronym_pairs() if e)
+    return " ".join(expand.get(w, w) for w in re.findall(r"[a-z0-9]+", fold(text)))
 
 
 def _same_heading(sentence: str, title: str) -> bool:
@@ -937,7 +973,7 @@ _PLAN_WORD = re.compile(r"\b(ke hoach|plan)\b")
 _ACT_KINDS = [  # (asked, as the documents write it)
     (r"nghi quyet|resolution", "Nghị quyết"), (r"quyet dinh|decision", "Quyết định"), (r"nghi dinh|decree", "Nghị định"),
     (r"chi thi|directive", "Chỉ thị"), (r"thong tu|circular", "Thông tư"), (r"cong van|letter", "Công văn|Văn bản"),
-    (r"ke hoach hanh dong|action plan", "Kế hoạch hành động|Kế hoạch"),
+    (r"ke hoach hanh dong|action plan|ke hoach|plan", "Kế hoạch hành động|Kế hoạch"),
 ]
 _ACT_ISSUERS = [  # (issuer asked, the number's suffix it signs with); the first match decides
     (r"van phong chinh phu|government office", "VPCP"), (r"thu tuong|prime minister", "TTg"),
@@ -950,14 +986,18 @@ def act_wanted(question: str):
     """A reader of one sentence that returns the act of the asked kind and issuer it cites
     ("Nghị quyết số 02/NQ-CP ngày 05/01/2024"), skipping acts the question itself names."""
     q = fold(question)
-    kinds = [written for asked, written in _ACT_KINDS if re.search(rf"\b({asked})\b", q)] or ["Nghị quyết|Quyết định"]
+    asked_any = "|".join(asked for asked, _ in _ACT_KINDS)
+    # the kind the question word is attached to: "… kế hoạch … triển khai nghị quyết nào?" asks a
+    # resolution; "which office plan …?" a plan
+    kind = re.search(rf"\b({asked_any}) (nao|so may|so bao nhieu|gi)\b", q) or \
+        re.search(rf"\b(?:which|what)\b[^?]*?\b({asked_any})s?\b", q) or re.search(rf"\b({asked_any})\b", q)
+    kinds = [written for asked, written in _ACT_KINDS if kind and re.fullmatch(asked, kind.group(1))] or ["Nghị quyết|Quyết định"]
     # the issuer is the one attached to the act: "nghị quyết nào của Chính phủ", "Prime Minister's
     # decision" — not the plan's author ("kế hoạch của Văn phòng UBND … triển khai nghị quyết nào")
-    kind = re.search(rf"\b({'|'.join(asked for asked, _ in _ACT_KINDS)})\b", q)
     near = ""
     if kind:
         english = kind.group(1).isascii() and " " not in kind.group(1)
-        near = q[max(0, kind.start() - 35):kind.start()] if english else q[kind.end():kind.end() + 30]
+        near = q[max(0, kind.start(1) - 35):kind.start(1)] if english else q[kind.end(1):kind.end(1) + 30]
     suffix = next((sfx for asked, sfx in _ACT_ISSUERS if re.search(rf"\b({asked})\b", near)), None)
     named = set(re.findall(r"\d+(?=[/-])", q))
     # "02/NQ-CP", "35-CT/TU"
@@ -1040,9 +1080,17 @@ def unit_fits(question: str, value: str) -> bool:
 _DAY_ASKED = re.compile(r"\b(ngay nao|truoc ngay|vao ngay|ngay may|what date|which date|what day|which day)\b")
 
 
+# "How often at most …?", "tối đa mấy lần?" wants a count of times, not "Thường xuyên"
+_TIMES_ASKED = re.compile(r"\b(at most|no more than|maximum|toi da|khong qua|bao nhieu lan|may lan|how many times)\b")
+
+
 def deadline_fits(question: str, value: str) -> bool:
-    """A deadline answer must be a day when the question asks for one."""
-    return not _DAY_ASKED.search(fold(question)) or bool(re.search(r"\d{1,2}/\d{1,2}|ngày \d|\d{1,2} tháng", value))
+    """A deadline answer must be a day when the question asks for one, a count of times when
+    it asks how many times."""
+    q = fold(question)
+    if _TIMES_ASKED.search(q) and not re.search(r"\d+ (?:lần|cuộc)", value):
+        return False
+    return not _DAY_ASKED.search(q) or bool(re.search(r"\d{1,2}/\d{1,2}|ngày \d|\d{1,2} tháng", value))
 
 
 def _find_span(text: str, pattern: str) -> tuple[int, int] | None:

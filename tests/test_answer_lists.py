@@ -10,6 +10,7 @@ from tracuu.normalize import fold, match_key
 from tracuu.retrieval.answer import (
     _AGENCY_LEADS_TITLE,
     _AGENCY_TITLE,
+    _agency_key,
     _ASKS_LIST,
     Terms,
     _same_heading,
@@ -180,7 +181,7 @@ def test_an_agency_leading_a_section_has_it_as_its_own(assistant):
     title = "5.2. Sở Khoa học và Công nghệ chủ trì phối hợp với các sở, ban, ngành; UBND các huyện"
     assert _AGENCY_LEADS_TITLE.match(title).group(1) == KHCN
     assert not _AGENCY_LEADS_TITLE.match("Sở Khoa học và Công nghệ phối hợp với Sở Nội vụ")
-    secs = [s for s in assistant._agency_sections().get(KHCN, []) if s.doc_id == DOC_1886]
+    secs = [s for s in assistant._agency_sections().get(_agency_key(KHCN), []) if s.doc_id == DOC_1886]
     assert secs, sorted(assistant._agency_sections())
     # the heading names what the agency leads, so only the "chủ trì" reading finds it
     assert any(_AGENCY_LEADS_TITLE.match(s.title) and not _AGENCY_TITLE.match(s.title) for s in secs)
@@ -197,7 +198,7 @@ def test_an_agencys_duty_comes_from_the_section_it_leads(assistant, question):
     _cited(ans, "hệ thống quản lý chất lượng")
     cite = ans.citations[0]
     assert cite.doc_id == DOC_1886 and "ISO" in cite.quote
-    secs = [s for s in assistant._agency_sections()[KHCN] if s.doc_id == DOC_1886]
+    secs = [s for s in assistant._agency_sections()[_agency_key(KHCN)] if s.doc_id == DOC_1886]
     assert any(s.start <= cite.start < cite.end <= s.end for s in secs)
 
 
@@ -206,3 +207,18 @@ def test_english_unit_words_are_counted_in_the_documents_words():
     words, percent = unit_hint("Within how many days must legal documents flagged by the inspection be dealt with?")
     assert words == {"ngay"}
     assert percent is False
+
+
+def test_an_agency_is_one_whether_its_acronym_is_spelt_out():
+    """"Văn phòng UBND tỉnh" and "Văn phòng Ủy ban nhân dân tỉnh" head sections of one agency."""
+    assert _agency_key("Văn phòng UBND tỉnh") == _agency_key("Văn phòng Ủy ban nhân dân tỉnh")
+
+
+@pytest.mark.parametrize("question", [
+    "Cổng Thông tin điện tử tỉnh Quảng Trị có nhiệm vụ gì trong kế hoạch của Văn phòng UBND tỉnh?",
+    "cong thong tin dien tu tinh quang tri co nhiem vu gi trong ke hoach cua van phong ubnd tinh",
+])
+def test_the_agency_asked_about_is_the_one_named_first(assistant, question):
+    ans = assistant.ask(question)
+    assert not ans.abstained
+    assert "đăng tải" in ans.answer  # the portal's own duty, not the Office's
