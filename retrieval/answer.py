@@ -226,6 +226,9 @@ class Assistant:
         self._quantity = functools.partial(best_quantity, hint=self._unit_hint, accept=self._accept,
                                            change=bool(_ASKS_CHANGE.search(fold(question))))
         self._ident = _IDENT.search(fold(question))
+        # a who-question with a plain verb ("cơ quan nào nghiên cứu …"), and one asking through whom
+        self._plain_who = intent == Intent.LEAD and not _LEAD_VERB.search(fold(question))
+        self._asks_via = bool(re.search(r"\b(thong qua|qua (co quan|don vi)|through|via)\b", fold(question)))
         # a province or plan number already enforced by the filters is not topic evidence
         enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
         terms = _without(terms, enforced) or terms
@@ -704,6 +707,13 @@ class Assistant:
                 return m.group(1).strip(" -")
             if title and re.search(r"\b[Cc]hủ trì\b", sent):
                 return title.group(1).strip()
+            via = re.search(rf"\((?:thông )?qua ({_AGENCY_HEAD}[^,.;:()\n]{{0,60}})\)", sent)
+            if via and self._asks_via:  # "báo cáo UBND tỉnh (thông qua Văn phòng UBND tỉnh)"
+                return via.group(1).strip()
+            if title and self._plain_who and not re.match(r"^[\s\-+•]*(Phối hợp|Tham gia|Cùng)", sent):
+                # "Cơ quan nào nghiên cứu, đề xuất giải pháp nâng cao thu nhập …?": the duty sits in
+                # the agency's own section ("Sở Tài chính: - Nghiên cứu, đề xuất …")
+                return title.group(1).strip()
             return None
         if intent == Intent.PARTNER:
             m = re.search(r"(?:Cơ quan|Đơn vị) phối hợp\s*:\s*([^\n]+?)\.?\s*$", sent) or \
@@ -950,6 +960,7 @@ _DEPARTMENTS = ("nội vụ", "tư pháp", "kế hoạch", "tài chính", "công
 _NAMED_AGENCY = re.compile(rf"(?<![a-z0-9])so (?:{'|'.join(fold(d) for d in _DEPARTMENTS)})(?![a-z0-9])")
 _ITEM_LABEL = {"chuyen de": "chuyên đề", "thematic topic": "chuyên đề", "topic": "chuyên đề", "chi tieu": "chỉ tiêu",
                "indicator": "chỉ tiêu"}
+_LEAD_VERB = re.compile(r"\b(chu tri|phu trach|chiu trach nhiem|dau moi|lead\w*|led|in charge|responsib\w*|take charge)\b")
 _ASKS_AGENCY = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|phong nao|to chuc nao|hiep hoi nao|trung tam nao|"
                           r"nhung (co quan|don vi|so)|who|which (\w+ )?(agency|agencies|department|unit|office|body|division|"
                           r"bodies|association|organi[sz]ation|centre|center|committee|authority|board)s?)\b")
