@@ -32,6 +32,7 @@ PHRASE_WEIGHT = 0.1  # weight of the question's word pairs kept together in a ca
 LIST_MIN_COVERAGE = 0.6  # a section listed as the answer must be named this closely by the question
 LIST_MIN_TITLE = 0.2  # … and its heading alone must name part of the question
 LIST_MARGIN = 0.1  # a listed section may match a little less closely than the best single sentence
+UNIT_BONUS = 0.1  # preference for a number of the asked unit, rows and sentences alike
 KIND_BONUS = 0.15  # preference for an agency of the kind asked ("which office", "sở nào")
 HEADING_PENALTY = 0.1  # a heading line answering an open question must match clearly better than a sentence
 ALT_SHARE = 0.25  # part of a concept's evidence that rests on all its wordings rather than the best one
@@ -219,7 +220,6 @@ class Assistant:
             answer.message += f" ({refusal})" if refusal else ""
             return answer
         terms = self.content_terms(question, pq)
-        self._terms = terms
         self._unit_hint = unit_hint(question)
         # the number the question asks for, read the same way from records and sentences
         self._accept = functools.partial(deadline_fits if intent == Intent.DEADLINE else unit_fits, question)
@@ -232,6 +232,7 @@ class Assistant:
         # a province or plan number already enforced by the filters is not topic evidence
         enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
         terms = _without(terms, enforced) or terms
+        self._terms = terms  # what numbers in records and sentences are weighed against
 
         if _asks_about_other_act(question) and (intent == Intent.DOCFACT or (intent == Intent.DEADLINE and not _act_topic(terms))):
             # the corpus only mentions such acts: their date is quoted ("Nghị quyết số 124/NQ-HĐND
@@ -363,8 +364,13 @@ class Assistant:
                 return f"không có {label} {num}"
         if intent != Intent.DOCFACT:
             named = fold(" ".join(pq.expansions) if pq.lang == "en" else question)  # English: through its hints
+            if pq.lang == "en":  # and by its English name, which no hint carries when no plan names it
+                q = fold(question)
+                named += "".join(f" so {fold(vi)}" for en, vi in _EN_DEPARTMENTS
+                                 if re.search(rf"\b(department of {en}|{en} department)\b", q))
             for m in _NAMED_AGENCY.finditer(named):  # folded: the restorer knows no name the corpus lacks
-                name = "Sở " + next(d for d in _DEPARTMENTS if fold(d) == m.group(0)[3:])
+                dept = next(d for d in _DEPARTMENTS if fold(d) == m.group(0)[3:])
+                name = f"Sở {dept[0].upper()}{dept[1:]}"
                 if not self._mentioned(name, scope):
                     return f"văn bản không nhắc đến {name} …"
         return ""
@@ -408,6 +414,15 @@ class Assistant:
             return max(found, key=lambda f: f[1])[0] if found else None
         return None
 
+    def _unit_fit(self, value: str) -> float:
+        """Preference for a number that counts what was asked ("102 tiêu chí thành phần"), against
+        a percentage for "bao nhiêu ngày" or a count for "bao nhiêu phần trăm"."""
+        words, percent = self._unit_hint
+        fit = UNIT_BONUS if words & set(fold(value).split()) else 0.0
+        if percent is not None and ("%" in value) != percent:
+            fit -= UNIT_BONUS
+        return fit
+
     def _from_records(self, intent: Intent, hits: list[Hit], terms: list[str], kind: str | None = None) -> list[_Support]:
         top = hits[0].score or 1.0
         cands: list[_Support] = []
@@ -429,6 +444,8 @@ class Assistant:
                 score += 0.3 if _row_matches(self._ident, a.row_number) else -0.1
             if kind and re.search(rf"\b({kind})", value):
                 score += KIND_BONUS  # "Which office leads …?" is answered by a Văn phòng
+            if intent == Intent.TARGET:
+                score += self._unit_fit(value)
             cands.append(_Support(value, a.doc_id, a.start, a.end, a.section_path, cov, score, chunk))
         if not cands:
             return []
@@ -685,11 +702,7 @@ class Assistant:
                     if intent in (Intent.OPEN, Intent.DEFINITION) and sec and _same_heading(sent, sec.title):
                         score -= HEADING_PENALTY  # a heading names a topic; the sentences under it say more
                     if intent == Intent.TARGET:
-                        words, percent = self._unit_hint
-                        if words & set(fold(value).split()):
-                            score += 0.1  # the number counts what was asked ("102 tiêu chí thành phần")
-                        if percent is not None and ("%" in value) != percent:
-                            score -= 0.1  # a percentage for "bao nhiêu ngày", or a count for "bao nhiêu phần trăm"
+                        score += self._unit_fit(value)
                     if best is None or score > best.score:
                         lead = len(sent) - len(sent.lstrip(" -+•\n"))
                         best = _Support(value, h.doc_id, s + lead, e, h.section, cov, score, chunk)
@@ -868,6 +881,8 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
             unit = named
         if re.fullmatch(r"0?\d", num) and not unit and not qual:
             continue  # list numbering, "cả 3 cấp"
+        if re.fullmatch(r"\d+(?:\.\d{1,2}){1,3}\.?", num) and not unit:
+            continue  # item numbering "6.1.1", "7.2" (a thousands group has three digits: "10.000")
         score = (2 if unit.startswith("%") else 1 if unit else 0) + (1 if qual else 0) + (1 if "/" in num else 0)
         if relevance is not None:
             score += 10 * relevance(text[max(0, m.start() - 60): m.end() + 30])
@@ -957,6 +972,12 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _DEPARTMENTS = ("nội vụ", "tư pháp", "kế hoạch", "tài chính", "công thương", "nông nghiệp", "giao thông", "xây dựng",
                 "tài nguyên", "thông tin", "lao động", "văn hóa", "du lịch", "khoa học", "giáo dục", "y tế", "ngoại vụ",
                 "quy hoạch", "dân tộc")
+_EN_DEPARTMENTS = (("home affairs", "nội vụ"), ("justice", "tư pháp"), ("planning and investment", "kế hoạch"),
+                   ("finance", "tài chính"), ("industry and trade", "công thương"), ("agriculture", "nông nghiệp"),
+                   ("transport", "giao thông"), ("construction", "xây dựng"), ("natural resources", "tài nguyên"),
+                   ("information and communications?", "thông tin"), ("labou?r", "lao động"), ("culture", "văn hóa"),
+                   ("tourism", "du lịch"), ("science and technology", "khoa học"), ("education", "giáo dục"),
+                   ("health", "y tế"), ("foreign affairs", "ngoại vụ"), ("ethnic affairs|ethnic minorit\w+", "dân tộc"))
 _NAMED_AGENCY = re.compile(rf"(?<![a-z0-9])so (?:{'|'.join(fold(d) for d in _DEPARTMENTS)})(?![a-z0-9])")
 _ITEM_LABEL = {"chuyen de": "chuyên đề", "thematic topic": "chuyên đề", "topic": "chuyên đề", "chi tieu": "chỉ tiêu",
                "indicator": "chỉ tiêu"}
@@ -964,13 +985,16 @@ _LEAD_VERB = re.compile(r"\b(chu tri|phu trach|chiu trach nhiem|dau moi|lead\w*|
 _ASKS_AGENCY = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|phong nao|to chuc nao|hiep hoi nao|trung tam nao|"
                           r"nhung (co quan|don vi|so)|who|which (\w+ )?(agency|agencies|department|unit|office|body|division|"
                           r"bodies|association|organi[sz]ation|centre|center|committee|authority|board)s?)\b")
-_IDENT = re.compile(r"\b(chuyen de|thematic topic|topic|chi tieu|indicator|stt|row|dong|muc)\s+(?:so\s+|no\.?\s*)?(\d{1,2})\b")
+_IDENT = re.compile(r"\b(chuyen de|thematic topic|topic|chi tieu|indicator|stt|row|dong|muc|item|noi dung)\s+"
+                    r"(?:so\s+|no\.?\s*)?(\d{1,2}(?:\.\d{1,2}){0,3})(?![\d.]*\d)")
 def _row_matches(ident: re.Match, row_number: str) -> bool:
     """"chuyên đề 5" names the row "Chuyên đề 5"; "chỉ tiêu 12" names row "12" (not "1.12")."""
     label, num = ident.group(1), ident.group(2)
     row = fold(row_number)
     if label in ("chuyen de", "thematic topic", "topic"):
         return bool(re.fullmatch(rf"chuyen de {num}", row))
+    if "." in num:  # "item 7.1.1" names row "7.1.1" itself
+        return row.strip(" .") == num
     return row.split(".")[-1].strip() == num and "chuyen de" not in row
 
 
