@@ -288,7 +288,8 @@ class Assistant:
                         if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE
                         and (intent != Intent.DEADLINE or deadline_fits(question, s.value))
                         and (intent not in (Intent.LEAD, Intent.PARTNER) or _NAMES_AGENCY.search(s.value))]
-        if intent == Intent.TARGET and _ASKS_ACTUAL.search(fold(question)):
+        if _ASKS_ACTUAL.search(fold(question)) and (intent == Intent.TARGET or _ASKS_AMOUNT.search(fold(question))
+                                                     or re.search(r"\b(share|rate|percentage|ty le|ti le)\b", fold(question))):
             # "… năm 2022 thực tế là bao nhiêu?" asks what was achieved, which no target states
             targets_only = bool(supports)
             supports = [s for s in supports if self._states_actual(s)]
@@ -1116,15 +1117,18 @@ _DAY_ASKED = re.compile(r"\b(ngay nao|truoc ngay|vao ngay|ngay may|what date|whi
 
 
 # "How often at most …?", "tối đa mấy lần?" wants a count of times, not "Thường xuyên"
+_PERIOD_ASKED = re.compile(r"\b((which|what) (period|phase)|giai doan nao|thoi ky nao)\b")
 _TIMES_ASKED = re.compile(r"\b(at most|no more than|maximum|toi da|khong qua|bao nhieu lan|may lan|how many times)\b")
 
 
 def deadline_fits(question: str, value: str) -> bool:
     """A deadline answer must be a day when the question asks for one, a count of times when
-    it asks how many times."""
+    it asks how many times, a span of years when it asks for a period."""
     q = fold(question)
     if _TIMES_ASKED.search(q) and not re.search(r"\d+ (?:lần|cuộc)", value):
         return False
+    if _PERIOD_ASKED.search(q) and not re.search(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d|giai đoạn", value, re.IGNORECASE):
+        return False  # "in which period?" wants "2025-2030", not "trước năm 2030"
     return not _DAY_ASKED.search(q) or bool(re.search(r"\d{1,2}/\d{1,2}|ngày \d|\d{1,2} tháng", value))
 
 

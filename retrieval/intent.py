@@ -72,7 +72,7 @@ _PATTERNS: list[tuple[Intent, str]] = [
     (Intent.DEADLINE, rf"{_W}(ngay nao|thang nao|quy nao|thoi gian nao|thoi han nao|luc nao|by what date|what date|which date|khi nao|bao gio|thoi han|han chot|thoi gian (thuc hien|hoan thanh)|thoi diem|"
                       rf"hoan thanh (vao |truoc )?(khi nao|luc nao|nam nao|ngay nao)|nam nao|"
                       rf"when|deadline|by when|timeline|time ?frame|due|how often|frequency|"
-                      rf"dinh ky|bao lau|schedul\w*|(which|what) (period|phase|stage)){_E}"),
+                      rf"dinh ky|bao lau|schedul\w*|(which|what) (period|phase|stage)|giai doan nao|thoi ky nao){_E}"),
     (Intent.TARGET, rf"{_W}(bao nhieu|ty le|ti le|so luong|dat (muc|bao nhieu)|diem so|phan tram|thu may|xep thu|"
                     rf"xep hang|hang may|rank\w*|diem dinh huong|"
                     rf"may (doanh nghiep|sang kien|cuoc|lan)|how many|how much|what percentage|percent\w*|"
@@ -93,7 +93,7 @@ _PATTERNS: list[tuple[Intent, str]] = [
 _ACT = (rf"{_W}((nghi quyet|quyet dinh|nghi dinh|chi thi|thong tu|cong van|ke hoach hanh dong) (nao|so may|so bao nhieu|gi)|"
         rf"(theo|tai|bang|thuoc) ke hoach (nao|so may|so bao nhieu)|"
         rf"(which|what) ((?!(does|do|did|is|was|are|were)\b)[a-z'-]+ ){{0,3}}plan (covers|implements|carries out|sets out|deals with)|"
-        rf"(which|what) ((?!(date|day|year|does|do|did|is|was|are|were|has|have)\b)[a-z'-]+ ){{0,4}}"
+        rf"(which|what) ((?!(date|day|year|does|do|did|is|was|are|were|has|have)\b)[a-z'-]+ ){{0,5}}"
         rf"(resolution|decision|decree|directive|circular|letter|official letter)s?(?! (was|is|were) (issued|signed|adopted))){_E}")
 
 
