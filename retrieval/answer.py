@@ -435,7 +435,8 @@ class Assistant:
             if a is None:
                 continue
             doc = self.documents[a.doc_id]
-            cov = self.coverage(terms, f"{a.task} {a.group} {a.row_number} {a.table_title} {doc.province or ''}")
+            # a "Cơ quan chủ trì:" block's topic may be its heading ("1. Rà soát mã độc trên cổng …")
+            cov = self.coverage(terms, f"{a.task} {a.group} {a.row_number} {a.table_title} {a.section_path} {doc.province or ''}")
             value = self._record_value(intent, a)
             if not value or (intent in (Intent.DEADLINE, Intent.TARGET) and not self._accept(value)):
                 continue  # a cell of the wrong kind ("Trong năm 2021" for "trước ngày nào?")
@@ -978,7 +979,7 @@ _EN_DEPARTMENTS = (("home affairs", "nội vụ"), ("justice", "tư pháp"), ("p
                    ("transport", "giao thông"), ("construction", "xây dựng"), ("natural resources", "tài nguyên"),
                    ("information and communications?", "thông tin"), ("labou?r", "lao động"), ("culture", "văn hóa"),
                    ("tourism", "du lịch"), ("science and technology", "khoa học"), ("education", "giáo dục"),
-                   ("health", "y tế"), ("foreign affairs", "ngoại vụ"), ("ethnic affairs|ethnic minorit\w+", "dân tộc"))
+                   ("health", "y tế"), ("foreign affairs", "ngoại vụ"), (r"ethnic affairs|ethnic minorit\w+", "dân tộc"))
 _NAMED_AGENCY = re.compile(rf"(?<![a-z0-9])so (?:{'|'.join(fold(d) for d in _DEPARTMENTS)})(?![a-z0-9])")
 _ITEM_LABEL = {"chuyen de": "chuyên đề", "thematic topic": "chuyên đề", "topic": "chuyên đề", "chi tieu": "chỉ tiêu",
                "indicator": "chỉ tiêu"}
