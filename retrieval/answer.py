@@ -32,6 +32,8 @@ PHRASE_WEIGHT = 0.1  # weight of the question's word pairs kept together in a ca
 LIST_MIN_COVERAGE = 0.6  # a section listed as the answer must be named this closely by the question
 LIST_MIN_TITLE = 0.2  # … and its heading alone must name part of the question
 LIST_MARGIN = 0.1  # a listed section may match a little less closely than the best single sentence
+HEADING_SHARE = 0.8  # a record matched only through its block's heading counts for less
+OTHER_DOC_SHARE = 0.9  # another plan's record is given beside the best when it matches this closely
 UNIT_BONUS = 0.1  # preference for a number of the asked unit, rows and sentences alike
 KIND_BONUS = 0.15  # preference for an agency of the kind asked ("which office", "sở nào")
 HEADING_PENALTY = 0.1  # a heading line answering an open question must match clearly better than a sentence
@@ -435,8 +437,10 @@ class Assistant:
             if a is None:
                 continue
             doc = self.documents[a.doc_id]
-            # a "Cơ quan chủ trì:" block's topic may be its heading ("1. Rà soát mã độc trên cổng …")
-            cov = self.coverage(terms, f"{a.task} {a.group} {a.row_number} {a.table_title} {a.section_path} {doc.province or ''}")
+            own = f"{a.task} {a.group} {a.row_number} {a.table_title} {doc.province or ''}"
+            # a "Cơ quan chủ trì:" block's topic may be only in its heading ("1. Rà soát mã độc trên cổng …")
+            heading = a.section_path.split(" › ")[-1] if a.section_path else ""
+            cov = max(self.coverage(terms, own), HEADING_SHARE * self.coverage(terms, f"{own} {heading}"))
             value = self._record_value(intent, a)
             if not value or (intent in (Intent.DEADLINE, Intent.TARGET) and not self._accept(value)):
                 continue  # a cell of the wrong kind ("Trong năm 2021" for "trước ngày nào?")
@@ -455,8 +459,8 @@ class Assistant:
         best = cands[0]
         out = [best]
         for c in cands[1:4]:  # same question answered differently by another document
-            if c.doc_id != best.doc_id and c.value != best.value and c.coverage >= 0.9 * best.coverage \
-                    and c.score >= 0.9 * best.score and all(o.doc_id != c.doc_id for o in out):
+            if c.doc_id != best.doc_id and c.value != best.value and c.coverage >= OTHER_DOC_SHARE * best.coverage \
+                    and c.score >= OTHER_DOC_SHARE * best.score and all(o.doc_id != c.doc_id for o in out):
                 out.append(c)
         return out
 
