@@ -272,8 +272,11 @@ class Assistant:
                 supports = [listed]
 
         supports = [s for s in supports if self._entities_supported(ents, s)]
-        if intent in (Intent.LEAD, Intent.PARTNER):
-            # a task text that a flattened table left in the agency column names nobody
+        # "cơ quan nào / which department …" wants an agency: a task text that a flattened table left
+        # in the agency column names nobody ("Ai …?" about a person in a general text still may)
+        wants_agency = intent in (Intent.LEAD, Intent.PARTNER) and bool(
+            _NAMES_KIND.search(fold(question)) or _LEAD_VERB.search(fold(question)))
+        if wants_agency:
             supports = [s for s in supports if _NAMES_AGENCY.search(s.value)]
         if intent == Intent.DEADLINE:
             supports = [s for s in supports if deadline_fits(question, s.value)]
@@ -289,7 +292,7 @@ class Assistant:
             supports = [s for s in self._from_text(Intent.OPEN, hits, terms, years=tuple(ents.years))
                         if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE
                         and (intent != Intent.DEADLINE or deadline_fits(question, s.value))
-                        and (intent not in (Intent.LEAD, Intent.PARTNER) or _NAMES_AGENCY.search(s.value))]
+                        and (not wants_agency or _NAMES_AGENCY.search(s.value))]
         if _ASKS_ACTUAL.search(fold(question)) and (intent == Intent.TARGET or _ASKS_AMOUNT.search(fold(question))
                                                      or re.search(r"\b(share|rate|percentage|ty le|ti le)\b", fold(question))):
             # "… năm 2022 thực tế là bao nhiêu?" asks what was achieved, which no target states
@@ -987,6 +990,9 @@ _EN_DEPARTMENTS = (("home affairs", "nội vụ"), ("justice", "tư pháp"), ("p
 _NAMED_AGENCY = re.compile(rf"(?<![a-z0-9])so (?:{'|'.join(fold(d) for d in _DEPARTMENTS)})(?![a-z0-9])")
 _ITEM_LABEL = {"chuyen de": "chuyên đề", "thematic topic": "chuyên đề", "topic": "chuyên đề", "chi tieu": "chỉ tiêu",
                "indicator": "chỉ tiêu"}
+_NAMES_KIND = re.compile(r"\b(co quan|don vi|so|ban|phong|to chuc|hiep hoi|trung tam|van phong) nao\b|"
+                         r"\bwhich (\w+ )?(agency|agencies|department|unit|office|body|bodies|association|organi[sz]ation|"
+                         r"centre|center|committee|authority|board)s?\b")
 _LEAD_VERB = re.compile(r"\b(chu tri|phu trach|chiu trach nhiem|dau moi|lead\w*|led|in charge|responsib\w*|take charge)\b")
 _ASKS_AGENCY = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|phong nao|to chuc nao|hiep hoi nao|trung tam nao|"
                           r"nhung (co quan|don vi|so)|who|which (\w+ )?(agency|agencies|department|unit|office|body|division|"
