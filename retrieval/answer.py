@@ -270,6 +270,7 @@ class Assistant:
             listed = self._section_list(hits, terms)
             if listed and (not supports or listed.coverage >= supports[0].coverage - LIST_MARGIN):
                 supports = [listed]
+                intent = Intent.OPEN if intent == Intent.DUTIES else intent  # a plan's items, not an agency's duties
 
         supports = [s for s in supports if self._entities_supported(ents, s)]
         # "cơ quan nào / which department …" wants an agency: a task text that a flattened table left
@@ -905,6 +906,9 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
             score -= 4  # "đạt 82,33 điểm, tăng 1,53 điểm so với năm 2019": the score is 82,33
         core = num + unit if unit.startswith("%") else f"{num} {unit}".strip()
         value = f"{qual} {core}".strip()
+        upto = re.match(r"\s*(?:đến|tới|–|-)\s*(\d+(?:[.,]\d+)*)\s*(%)?", text[m.end():])
+        if fold(qual).endswith("tu") and upto and (upto.group(2) or not unit.startswith("%")):
+            value += f" đến {upto.group(1)}{upto.group(2) or ''}"  # "từ 95% đến 100%", not "từ 95%"
         if accept is not None and not accept(value):
             continue
         if score > best_score:

@@ -222,3 +222,17 @@ def test_the_agency_asked_about_is_the_one_named_first(assistant, question):
     ans = assistant.ask(question)
     assert not ans.abstained
     assert "đăng tải" in ans.answer  # the portal's own duty, not the Office's
+
+
+def test_a_range_keeps_both_ends():
+    from tracuu.retrieval.answer import best_quantity
+
+    assert best_quantity("đến hết năm giải ngân đạt từ 95% đến 100%.") == "đạt từ 95% đến 100%"
+    assert best_quantity("tăng từ 20% trở lên so với năm trước") == "tăng từ 20% trở lên"
+
+
+def test_an_english_list_of_a_plans_tasks_is_not_labelled_as_duties(assistant):
+    ans = assistant.ask("What are the key tasks of the plan implementing Resolution 131/NQ-CP?")
+    assert not ans.abstained
+    assert not ans.answer.startswith("Duties:")  # no agency was asked about
+    assert "Hiện đại hóa phương thức chỉ đạo, điều hành" in ans.answer
