@@ -265,6 +265,10 @@ class Assistant:
             supports = self._duties(agency_text, hits, terms) or self._from_text(Intent.OPEN, hits, terms, years=tuple(ents.years))
         else:
             supports = self._from_text(intent, hits, terms, years=tuple(ents.years))
+        if intent == Intent.TARGET and self._unit_hint[0] and not any(re.search(r"\d", x.value) for x in supports[:1]):
+            # "Kế hoạch 304 có bao nhiêu chuyên đề?": no sentence states the count, the headings do
+            counted = self._counted_items(hits, self._unit_hint[0])
+            supports = [counted] if counted else supports
         if intent in (Intent.OPEN, Intent.DEFINITION, Intent.DUTIES) and _ASKS_LIST.search(fold(question)):
             # "có những nội dung, nhiệm vụ trọng tâm nào?": the items are the headings under it
             listed = self._section_list(hits, terms)
@@ -632,6 +636,29 @@ class Assistant:
         title = sec.title.strip()
         return sec.section_id in self._parents or title.isupper() or \
             ("(" not in title and bool(_AGENCY_TITLE.match(title)))
+
+    def _counted_items(self, hits: list[Hit], words: set[str]) -> _Support | None:
+        """The number of sub-headings that name what the question counts ("a) Chuyên đề 1: …" …
+        "h) Chuyên đề 8: …" → "8 chuyên đề"), in the documents search ranks first."""
+        self._section_list(hits, [])  # builds the children index
+        docs = [h.doc_id for h in hits[:5]]
+        best = None
+        for sec in self._sections.values():
+            kids = self._children.get(sec.section_id, [])
+            if sec.doc_id not in docs or len(kids) < 2:
+                continue
+            heads = [re.sub(r"^(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*", "", k.title) for k in kids]
+            named = [h for h in heads if words <= set(fold(h).split()[:len(words) + 1])]
+            if len(named) >= 2 and (best is None or (docs.index(sec.doc_id), -len(named)) < best[0]):
+                # the counted noun as the headings write it, before their own number ("Chuyên đề 1: …")
+                label = re.match(r"\D*?(?=\s*\d|:|$)", named[0]).group(0).strip() or " ".join(named[0].split()[:len(words)])
+                best = ((docs.index(sec.doc_id), -len(named)), sec, kids, f"{len(named)} {label.lower()}")
+        if best is None:
+            return None
+        _, sec, kids, value = best
+        doc = self.documents[sec.doc_id]
+        end = doc.text.find("\n", kids[-1].start)
+        return _Support(value, sec.doc_id, kids[0].start, end if end > 0 else kids[-1].end, sec.breadcrumb, 1.0, 1.0)
 
     def _named_agency(self, question: str) -> str | None:
         """The agency with its own section that the question is about."""
