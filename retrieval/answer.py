@@ -265,7 +265,8 @@ class Assistant:
             supports = self._duties(agency_text, hits, terms) or self._from_text(Intent.OPEN, hits, terms, years=tuple(ents.years))
         else:
             supports = self._from_text(intent, hits, terms, years=tuple(ents.years))
-        if intent == Intent.TARGET and self._unit_hint[0] and not any(re.search(r"\d", x.value) for x in supports[:1]):
+        if intent == Intent.TARGET and self._unit_hint[0] and self._unit_hint[1] is not True and not any(
+                re.search(r"\d", x.value) and self._unit_hint[0] & set(fold(x.value).split()) for x in supports[:1]):
             # "Kế hoạch 304 có bao nhiêu chuyên đề?": no sentence states the count, the headings do
             counted = self._counted_items(hits, self._unit_hint[0])
             supports = [counted] if counted else supports
@@ -651,7 +652,9 @@ class Assistant:
             named = [h for h in heads if words <= set(fold(h).split()[:len(words) + 1])]
             if len(named) >= 2 and (best is None or (docs.index(sec.doc_id), -len(named)) < best[0]):
                 # the counted noun as the headings write it, before their own number ("Chuyên đề 1: …")
-                label = re.match(r"\D*?(?=\s*\d|:|$)", named[0]).group(0).strip() or " ".join(named[0].split()[:len(words)])
+                label = re.match(r"\D*?(?=\s*\d|:|$)", named[0]).group(0).strip()
+                if not label or not words <= set(fold(label).split()):
+                    continue  # the headings must be numbered things of the counted kind
                 best = ((docs.index(sec.doc_id), -len(named)), sec, kids, f"{len(named)} {label.lower()}")
         if best is None:
             return None
@@ -766,9 +769,13 @@ class Assistant:
                 return title.group(1).strip()
             return None
         if intent == Intent.PARTNER:
-            m = re.search(r"(?:Cơ quan|Đơn vị) phối hợp\s*:\s*([^\n]+?)\.?\s*$", sent) or \
-                re.search(r"phối hợp (?:với )?([^.;\n]{5,160})", sent)
-            return m.group(1).strip() if m else None
+            m = re.search(r"(?:Cơ quan|Đơn vị) phối hợp\s*:\s*([^\n]+?)\.?\s*$", sent)
+            if m:
+                return m.group(1).strip()
+            m = re.search(r"phối hợp (?:với )?([^.;\n]{5,160})", sent)
+            # "phối hợp với UBND các huyện, thị xã, thành phố thực hiện hỗ trợ pháp lý …": the
+            # partners end where the shared task begins
+            return _PARTNERS_END.split(m.group(1))[0].strip(" ,") if m else None
         if intent == Intent.DEADLINE:
             m = re.search(r"Thời gian(?: thực hiện| hoàn thành)?\s*:\s*([^\n]+?)\.?\s*$", sent)
             found = [m.group(1).strip()] if m else [d.group(1).strip() for d in _DEADLINE.finditer(sent)]
@@ -1021,6 +1028,8 @@ _EN_DEPARTMENTS = (("home affairs", "nội vụ"), ("justice", "tư pháp"), ("p
 _NAMED_AGENCY = re.compile(rf"(?<![a-z0-9])so (?:{'|'.join(fold(d) for d in _DEPARTMENTS)})(?![a-z0-9])")
 _ITEM_LABEL = {"chuyen de": "chuyên đề", "thematic topic": "chuyên đề", "topic": "chuyên đề", "chi tieu": "chỉ tiêu",
                "indicator": "chỉ tiêu"}
+_PARTNERS_END = re.compile(r"\s(?:thực hiện|triển khai|tổ chức|xây dựng|nghiên cứu|tham mưu|hướng dẫn|để|nhằm|trong việc|"
+                           r"kiểm tra|rà soát|đánh giá|theo dõi|đôn đốc|hoàn thiện|nâng cao|đẩy mạnh)\b")
 _NAMES_KIND = re.compile(r"\b(co quan|don vi|so|ban|phong|to chuc|hiep hoi|trung tam|van phong) nao\b|"
                          r"\bwhich (\w+ )?(agency|agencies|department|unit|office|body|bodies|association|organi[sz]ation|"
                          r"centre|center|committee|authority|board)s?\b")
