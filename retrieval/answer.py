@@ -20,7 +20,7 @@ from tracuu.normalize import fold, syllables
 from tracuu.records import Answer, Assignment, Chunk, Citation, Document, Hit
 from tracuu.retrieval.entities import Entities, find_entities, number_matches
 from tracuu.retrieval.intent import DocFact, Intent, detect_intent
-from tracuu.retrieval.query import acronym_pairs, is_english_function_word, is_vi_syllable, parse_query
+from tracuu.retrieval.query import acronym_pairs, is_english_function_word, is_vi_syllable, load_acronyms, parse_query
 from tracuu.retrieval.search import Filters, Searcher
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã nạp."
@@ -246,7 +246,10 @@ class Assistant:
             answer.confidence = 1.0
             answer.citations = [self._citation(support)]
             return answer
-        if intent == Intent.ACT:
+        spelt = self._spelt_out(pq, terms) if intent == Intent.DEFINITION else None
+        if spelt is not None:
+            supports = [spelt]  # "Chỉ số DDCI là gì?": what the acronym stands for, where a plan spells it out
+        elif intent == Intent.ACT:
             self._act = act_wanted(question)
             supports = self._from_text(intent, hits, terms, years=tuple(ents.years))
         elif intent == Intent.DOCFACT:
@@ -637,6 +640,27 @@ class Assistant:
         title = sec.title.strip()
         return sec.section_id in self._parents or title.isupper() or \
             ("(" not in title and bool(_AGENCY_TITLE.match(title)))
+
+    def _spelt_out(self, pq, terms: list[str]) -> _Support | None:
+        """For a question asking only what one acronym is, the documents' own spelling of it
+        ("Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)"), cited where it is written out."""
+        if len(pq.acronyms) != 1:
+            return None
+        acronym = pq.acronyms[0]
+        own = set(_folded_tokens(acronym)) | {"chi", "so", "index"}
+        if [t for t in terms if t not in own]:
+            return None  # the question asks more than the acronym's meaning
+        found = []
+        for expansion in load_acronyms().get(acronym, []):
+            pattern = re.compile(rf"{re.escape(expansion)}\s*\(\s*{re.escape(acronym)}\s*\)", re.IGNORECASE)
+            found += [(doc, m) for doc in self.documents.values() for m in pattern.finditer(doc.text)]
+        if not found:
+            return None
+        # a mention in running text reads better than the capitals of a title
+        doc, m = min(found, key=lambda f: f[1].group(0).isupper())
+        value = " ".join(m.group(0).split())
+        return _Support(value[0].upper() + value[1:], doc.doc_id, m.start(), m.end(),
+                        self._section_title(doc.doc_id, m.start()), 1.0, 1.0)
 
     def _counted_items(self, hits: list[Hit], words: set[str]) -> _Support | None:
         """The number of sub-headings that name what the question counts ("a) Chuyên đề 1: …" …

@@ -252,3 +252,14 @@ def test_partners_end_where_the_shared_task_begins(assistant):
     ans = assistant.ask("Sở Tư pháp phối hợp với ai?")
     assert not ans.abstained
     assert ans.answer.startswith("UBND các huyện") and "hỗ trợ pháp lý" not in ans.answer
+
+
+@pytest.mark.parametrize("question, spelt", [
+    ("Chỉ số DDCI là gì?", "Chỉ số đánh giá năng lực cạnh tranh cấp sở, ban, ngành và địa phương (DDCI)"),
+    ("SIPAS la gi", "Chỉ số hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước (SIPAS)"),
+    ("What is PCI?", "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)"),
+])
+def test_an_acronym_question_gets_the_documents_spelling(assistant, question, spelt):
+    ans = assistant.ask(question)
+    assert not ans.abstained and ans.answer == spelt
+    assert fold(spelt) in fold(ans.citations[0].quote)
