@@ -263,3 +263,11 @@ def test_an_acronym_question_gets_the_documents_spelling(assistant, question, sp
     ans = assistant.ask(question)
     assert not ans.abstained and ans.answer == spelt
     assert fold(spelt) in fold(ans.citations[0].quote)
+
+
+def test_officials_civil_servants_and_public_employees_are_told_apart(assistant):
+    """"Tinh giản ít nhất 5% biên chế cán bộ, công chức và ít nhất 10% biên chế viên chức":
+    officials and civil servants are cán bộ, công chức — not viên chức."""
+    ans = assistant.ask("What minimum staff cut for officials and civil servants is set for 2022-2026?")
+    assert not ans.abstained and ans.answer == "Target: ít nhất 5%"
+    assert "5% biên chế cán bộ, công chức" in ans.citations[0].quote
