@@ -47,7 +47,7 @@ ABSTAIN_BELOW = 0.5
 # việc phải được học nghề") shares few words with its evidence yet search still finds it. Dev: 0.3
 # answers one more question (accuracy .895 → .899, false "not found" .016 → .012), recall unchanged.
 RESCUE_BELOW = 0.3
-RESCUE_RANKS = 2  # an answer from one of the top passages needs only RESCUE_BELOW (dev: 1 → 2 answered one more, recall unchanged)
+RESCUE_RANKS = 2  # … from either of the top two passages (dev: 1 → 2 answered one more, recall unchanged)
 
 # Question words and glue that say what is asked, not what about. Compared in accented key
 # form: folded, "cơ sở" and "có số" would collide.
@@ -61,12 +61,15 @@ lead leads leading coordinate coordinates coordinating responsible charge target
 """.split())
 _FOLDED_QUESTION_WORDS = {fold(w) for w in _QUESTION_WORDS if fold(w) == w}
 
-_AGENCY_HEAD = (r"(?:Sở|Ban|Văn phòng|UBND|Ủy ban|Uỷ ban|Trung tâm|Cổng|Công|Đài|Báo|Thanh tra|Công an|Hiệp hội|"
-                r"Phòng|Cục|Chi cục|Kho bạc|Bộ|Hội|Tỉnh đoàn|Liên đoàn|Ngân hàng|Bảo hiểm|Cơ quan|Các sở)")
-_NAMES_AGENCY = re.compile(r"\b(Sở|Ban|Văn phòng|UBND|Ủy ban|Uỷ ban|Trung tâm|Cổng|Công an|Đài|Báo|Thanh tra|Hiệp hội|Phòng|"
-                           r"Cục|Chi cục|Kho bạc|Bộ|Hội|Tỉnh đoàn|Liên đoàn|Ngân hàng|Bảo hiểm|Bưu điện|Tổng công ty|"
-                           r"Liên minh|Viện|Trường|HĐND|Tỉnh ủy|Tỉnh uỷ|Công thông tin)\b|\b(các|Các) (sở|cơ quan|đơn vị|địa phương|ngành)|"
-                           r"cấp (huyện|xã|tỉnh)")
+# the words an agency's name starts with ("Sở …", "Ban …", "Trung tâm …")
+_AGENCY_WORDS = ("Sở", "Ban", "Văn phòng", "UBND", "Ủy ban", "Uỷ ban", "Trung tâm", "Cổng", "Đài", "Báo", "Thanh tra",
+                 "Công an", "Hiệp hội", "Phòng", "Cục", "Chi cục", "Kho bạc", "Bộ", "Hội", "Tỉnh đoàn", "Liên đoàn",
+                 "Ngân hàng", "Bảo hiểm")
+# … as the heads of a name in running text ("Công" also for a misspelt "Cổng thông tin")
+_AGENCY_HEAD = f"(?:{'|'.join(_AGENCY_WORDS + ('Công', 'Cơ quan', 'Các sở'))})"
+# … and whether a value names any agency at all ("Công tác …" does not)
+_NAMES_AGENCY = re.compile(rf"\b({'|'.join(_AGENCY_WORDS)}|Bưu điện|Tổng công ty|Liên minh|Viện|Trường|HĐND|Tỉnh ủy|"
+                           r"Tỉnh uỷ|Công thông tin)\b|\b(các|Các) (sở|cơ quan|đơn vị|địa phương|ngành)|cấp (huyện|xã|tỉnh)")
 _AGENCY_BEFORE_LEAD = re.compile(rf"({_AGENCY_HEAD}[^,.;:()\n]{{0,70}}?)\s+(?:là cơ quan đầu mối,?\s*)?(?:chủ trì|phụ trách)")
 _AGENCY_AFTER_GIAO = re.compile(rf"[Gg]iao (?:cho )?({_AGENCY_HEAD}[^,.;:()\n]{{0,60}}?)\s+(?:chủ trì|giúp|tham mưu|theo dõi|"
                                 rf"làm đầu mối|phụ trách|thực hiện)")
@@ -206,12 +209,13 @@ class Assistant:
     def ask(self, question: str, filters: Filters | dict | None = None, k: int = 10) -> Answer:
         filters = filters if isinstance(filters, Filters) else Filters.from_dict(filters)
         intent, fact = detect_intent(question)
+        fq = fold(question)
         pq = self.searcher.parse(question)
         english = pq.lang == "en"
         # agencies are named in Vietnamese; an English question names them through its hints
         # ("Department of Justice" → "sở tư pháp")
         agency_text = f"{question} {' '.join(pq.expansions)}" if english else question
-        if intent in (Intent.LEAD, Intent.PARTNER) and not _ASKS_AGENCY.search(fold(question)) \
+        if intent in (Intent.LEAD, Intent.PARTNER) and not _ASKS_AGENCY.search(fq) \
                 and self._named_agency(agency_text):
             intent = Intent.DUTIES  # "Sở X chịu trách nhiệm triển khai những gì?" asks what, not who
         ents = find_entities(question)
@@ -227,11 +231,11 @@ class Assistant:
         # the number the question asks for, read the same way from records and sentences
         self._accept = functools.partial(deadline_fits if intent == Intent.DEADLINE else unit_fits, question)
         self._quantity = functools.partial(best_quantity, hint=self._unit_hint, accept=self._accept,
-                                           change=bool(_ASKS_CHANGE.search(fold(question))))
-        self._ident = _IDENT.search(fold(question))
+                                           change=bool(_ASKS_CHANGE.search(fq)))
+        self._ident = _IDENT.search(fq)
         # a who-question with a plain verb ("cơ quan nào nghiên cứu …"), and one asking through whom
-        self._plain_who = intent == Intent.LEAD and not _LEAD_VERB.search(fold(question))
-        self._asks_via = bool(re.search(r"\b(thong qua|qua (co quan|don vi)|through|via)\b", fold(question)))
+        self._plain_who = intent == Intent.LEAD and not _LEAD_VERB.search(fq)
+        self._asks_via = bool(re.search(r"\b(thong qua|qua (co quan|don vi)|through|via)\b", fq))
         # a province or plan number already enforced by the filters is not topic evidence
         enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
         terms = _without(terms, enforced) or terms
@@ -274,7 +278,7 @@ class Assistant:
             # "Kế hoạch 304 có bao nhiêu chuyên đề?": no sentence states the count, the headings do
             counted = self._counted_items(hits, self._unit_hint[0])
             supports = [counted] if counted else supports
-        if intent in (Intent.OPEN, Intent.DEFINITION, Intent.DUTIES) and _ASKS_LIST.search(fold(question)):
+        if intent in (Intent.OPEN, Intent.DEFINITION, Intent.DUTIES) and _ASKS_LIST.search(fq):
             # "có những nội dung, nhiệm vụ trọng tâm nào?": the items are the headings under it
             listed = self._section_list(hits, terms)
             if listed and (not supports or listed.coverage >= supports[0].coverage - LIST_MARGIN):
@@ -285,12 +289,12 @@ class Assistant:
         # "cơ quan nào / which department …" wants an agency: a task text that a flattened table left
         # in the agency column names nobody ("Ai …?" about a person in a general text still may)
         wants_agency = intent in (Intent.LEAD, Intent.PARTNER) and bool(
-            _NAMES_KIND.search(fold(question)) or _LEAD_VERB.search(fold(question)))
+            _NAMES_KIND.search(fq) or _LEAD_VERB.search(fq))
         if wants_agency:
             supports = [s for s in supports if _NAMES_AGENCY.search(s.value)]
         if intent == Intent.DEADLINE:
             supports = [s for s in supports if deadline_fits(question, s.value)]
-        elif intent == Intent.TARGET or (intent in (Intent.OPEN, Intent.DEFINITION) and _ASKS_AMOUNT.search(fold(question))):
+        elif intent == Intent.TARGET or (intent in (Intent.OPEN, Intent.DEFINITION) and _ASKS_AMOUNT.search(fq)):
             # "What is the total budget in VND?" is not answered by a sentence without an amount
             # ("Kinh phí lấy từ đâu?" asks a source, not an amount)
             supports = [s for s in supports if unit_fits(question, s.value)]
@@ -303,8 +307,9 @@ class Assistant:
                         if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE
                         and (intent != Intent.DEADLINE or deadline_fits(question, s.value))
                         and (not wants_agency or _NAMES_AGENCY.search(s.value))]
-        if _ASKS_ACTUAL.search(fold(question)) and (intent == Intent.TARGET or _ASKS_AMOUNT.search(fold(question))
-                                                     or re.search(r"\b(share|rate|percentage|ty le|ti le)\b", fold(question))):
+        asks_figure = intent == Intent.TARGET or _ASKS_AMOUNT.search(fq) or \
+            re.search(r"\b(share|rate|percentage|ty le|ti le)\b", fq)
+        if _ASKS_ACTUAL.search(fq) and asks_figure:
             # "… năm 2022 thực tế là bao nhiêu?" asks what was achieved, which no target states
             targets_only = bool(supports)
             supports = [s for s in supports if self._states_actual(s)]
@@ -382,10 +387,10 @@ class Assistant:
             named = fold(" ".join(pq.expansions) if pq.lang == "en" else question)  # English: through its hints
             if pq.lang == "en":  # and by its English name, which no hint carries when no plan names it
                 q = fold(question)
-                named += "".join(f" so {fold(vi)}" for en, vi in _EN_DEPARTMENTS
+                named += "".join(f" so {fold(vi)}" for vi, en in _DEPARTMENTS
                                  if re.search(rf"\b(department of {en}|{en} department)\b", q))
             for m in _NAMED_AGENCY.finditer(named):  # folded: the restorer knows no name the corpus lacks
-                dept = next(d for d in _DEPARTMENTS if fold(d) == m.group(0)[3:])
+                dept = next(d for d, _ in _DEPARTMENTS if fold(d) == m.group(0)[3:])
                 name = f"Sở {dept[0].upper()}{dept[1:]}"
                 if not self._mentioned(name, scope):
                     return f"văn bản không nhắc đến {name} …"
@@ -585,14 +590,18 @@ class Assistant:
                 return [mention]
         return [items[0][1]] if items else []
 
+    @functools.cached_property
+    def _children(self) -> dict[str, list]:
+        """Sub-sections of each section, in document order."""
+        children: dict[str, list] = {}
+        for sec in sorted(self._sections.values(), key=lambda x: x.start):
+            if sec.parent_id:
+                children.setdefault(sec.parent_id, []).append(sec)
+        return children
+
     def _section_list(self, hits: list[Hit], terms: list[str]) -> _Support | None:
         """The sub-headings of the section whose title (with its plan's title) the question names,
         as one list answer: a plan's "II. NỘI DUNG, NHIỆM VỤ TRỌNG TÂM" lists its tasks."""
-        if not hasattr(self, "_children"):
-            self._children: dict[str, list] = {}
-            for sec in sorted(self._sections.values(), key=lambda x: x.start):
-                if sec.parent_id:
-                    self._children.setdefault(sec.parent_id, []).append(sec)
         docs = {h.doc_id for h in hits[:5]}
         best, best_cov = None, LIST_MIN_COVERAGE
         for sec in self._sections.values():
@@ -610,7 +619,7 @@ class Assistant:
         if best is None:
             return None
         sec, kids = best
-        items = [re.sub(r"^(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*", "", k.title).strip().rstrip(".;:… ") for k in kids]
+        items = [_strip_numbering(k.title).rstrip(".;:… ") for k in kids]
         # every item gets a share of the answer's room, so a long first heading does not hide the rest
         room = max(40, 240 // len(items))
         items = [t if len(t) <= room else t[:room].rsplit(" ", 1)[0] + " …" for t in items]
@@ -636,10 +645,8 @@ class Assistant:
         CCHC của tỉnh)" says something; "I) Hiệp hội Doanh nghiệp tỉnh" does not)."""
         if sec is None or not _same_heading(sentence, sec.title):
             return False
-        if not hasattr(self, "_parents"):
-            self._parents = {x.parent_id for x in self._sections.values() if x.parent_id}
         title = sec.title.strip()
-        return sec.section_id in self._parents or title.isupper() or \
+        return sec.section_id in self._children or title.isupper() or \
             ("(" not in title and bool(_AGENCY_TITLE.match(title)))
 
     def _spelt_out(self, pq, terms: list[str]) -> _Support | None:
@@ -666,14 +673,13 @@ class Assistant:
     def _counted_items(self, hits: list[Hit], words: set[str]) -> _Support | None:
         """The number of sub-headings that name what the question counts ("a) Chuyên đề 1: …" …
         "h) Chuyên đề 8: …" → "8 chuyên đề"), in the documents search ranks first."""
-        self._section_list(hits, [])  # builds the children index
         docs = [h.doc_id for h in hits[:5]]
         best = None
         for sec in self._sections.values():
             kids = self._children.get(sec.section_id, [])
             if sec.doc_id not in docs or len(kids) < 2:
                 continue
-            heads = [re.sub(r"^(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*", "", k.title) for k in kids]
+            heads = [_strip_numbering(k.title) for k in kids]
             named = [h for h in heads if words <= set(fold(h).split()[:len(words) + 1])]
             if len(named) >= 2 and (best is None or (docs.index(sec.doc_id), -len(named)) < best[0]):
                 # the counted noun as the headings write it, before their own number ("Chuyên đề 1: …")
@@ -865,14 +871,23 @@ def _asked_kind(question: str) -> str | None:
 
 def _agency_key(text: str) -> str:
     """Folded words with acronyms spelt out: "Văn phòng UBND tỉnh" → "van phong uy ban nhan dan tinh"."""
-    expand = dict((a, e[0]) for a, e in acronym_pairs() if e)
+    expand = _first_expansions()
     return " ".join(expand.get(w, w) for w in re.findall(r"[a-z0-9]+", fold(text)))
+
+
+@functools.lru_cache(maxsize=1)
+def _first_expansions() -> dict[str, str]:
+    return {a: e[0] for a, e in acronym_pairs() if e}
 
 
 def _same_heading(sentence: str, title: str) -> bool:
     """Whether ``sentence`` is the heading line itself, numbering and case aside."""
-    strip = lambda t: re.sub(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*", "", t.strip()).strip(" .:;").lower()
-    return strip(sentence) == strip(title)
+    return _strip_numbering(sentence).strip(" .:;").lower() == _strip_numbering(title).strip(" .:;").lower()
+
+
+def _strip_numbering(heading: str) -> str:
+    """A heading without its number: "II. NỘI DUNG", "a) Chuyên đề 1", "6.1.1 …" → the words."""
+    return re.sub(r"^(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*", "", heading.strip()).strip()
 
 
 def _is_content(word: str) -> bool:
@@ -1041,27 +1056,23 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 # "Sở Ngoại vụ", "Sở Y tế": one of the departments every province has, by its first words after
 # "Sở" (compared folded: no department name follows "số", so "so noi vu" is unambiguous)
-_DEPARTMENTS = ("nội vụ", "tư pháp", "kế hoạch", "tài chính", "công thương", "nông nghiệp", "giao thông", "xây dựng",
-                "tài nguyên", "thông tin", "lao động", "văn hóa", "du lịch", "khoa học", "giáo dục", "y tế", "ngoại vụ",
-                "quy hoạch", "dân tộc")
-_EN_DEPARTMENTS = (("home affairs", "nội vụ"), ("justice", "tư pháp"), ("planning and investment", "kế hoạch"),
-                   ("finance", "tài chính"), ("industry and trade", "công thương"), ("agriculture", "nông nghiệp"),
-                   ("transport", "giao thông"), ("construction", "xây dựng"), ("natural resources", "tài nguyên"),
-                   ("information and communications?", "thông tin"), ("labou?r", "lao động"), ("culture", "văn hóa"),
-                   ("tourism", "du lịch"), ("science and technology", "khoa học"), ("education", "giáo dục"),
-                   ("health", "y tế"), ("foreign affairs", "ngoại vụ"), (r"ethnic affairs|ethnic minorit\w+", "dân tộc"))
-_NAMED_AGENCY = re.compile(rf"(?<![a-z0-9])so (?:{'|'.join(fold(d) for d in _DEPARTMENTS)})(?![a-z0-9])")
+_DEPARTMENTS = (("nội vụ", "home affairs"), ("tư pháp", "justice"), ("kế hoạch", "planning and investment"),
+                ("tài chính", "finance"), ("công thương", "industry and trade"), ("nông nghiệp", "agriculture"),
+                ("giao thông", "transport"), ("xây dựng", "construction"), ("tài nguyên", "natural resources"),
+                ("thông tin", "information and communications?"), ("lao động", "labou?r"), ("văn hóa", "culture"),
+                ("du lịch", "tourism"), ("khoa học", "science and technology"), ("giáo dục", "education"),
+                ("y tế", "health"), ("ngoại vụ", "foreign affairs"), ("quy hoạch", "urban planning"),
+                ("dân tộc", r"ethnic affairs|ethnic minorit\w+"))  # (Vietnamese after "Sở", English name as a pattern)
+_NAMED_AGENCY = re.compile(rf"(?<![a-z0-9])so (?:{'|'.join(fold(d) for d, _ in _DEPARTMENTS)})(?![a-z0-9])")
 _ITEM_LABEL = {"chuyen de": "chuyên đề", "thematic topic": "chuyên đề", "topic": "chuyên đề", "chi tieu": "chỉ tiêu",
                "indicator": "chỉ tiêu"}
 _PARTNERS_END = re.compile(r"\s(?:thực hiện|triển khai|tổ chức|xây dựng|nghiên cứu|tham mưu|hướng dẫn|để|nhằm|trong việc|"
                            r"kiểm tra|rà soát|đánh giá|theo dõi|đôn đốc|hoàn thiện|nâng cao|đẩy mạnh)\b")
 _NAMES_KIND = re.compile(r"\b(co quan|don vi|so|ban|phong|to chuc|hiep hoi|trung tam|van phong) nao\b|"
-                         r"\bwhich (\w+ )?(agency|agencies|department|unit|office|body|bodies|association|organi[sz]ation|"
-                         r"centre|center|committee|authority|board)s?\b")
+                         r"\bwhich (\w+ )?(agency|agencies|department|unit|office|body|bodies|division|association|"
+                         r"organi[sz]ation|centre|center|committee|authority|board)s?\b")
 _LEAD_VERB = re.compile(r"\b(chu tri|phu trach|chiu trach nhiem|dau moi|lead\w*|led|in charge|responsib\w*|take charge)\b")
-_ASKS_AGENCY = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|ban nao|phong nao|to chuc nao|hiep hoi nao|trung tam nao|"
-                          r"nhung (co quan|don vi|so)|who|which (\w+ )?(agency|agencies|department|unit|office|body|division|"
-                          r"bodies|association|organi[sz]ation|centre|center|committee|authority|board)s?)\b")
+_ASKS_AGENCY = re.compile(rf"\b(ai|who|nhung (co quan|don vi|so))\b|{_NAMES_KIND.pattern}")  # or a person
 _IDENT = re.compile(r"\b(chuyen de|thematic topic|topic|chi tieu|indicator|stt|row|dong|muc|item|noi dung)\s+"
                     r"(?:so\s+|no\.?\s*)?(\d{1,2}(?:\.\d{1,2}){0,3})(?![\d.]*\d)")
 def _row_matches(ident: re.Match, row_number: str) -> bool:

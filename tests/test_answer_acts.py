@@ -6,20 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import DOC_131, DOC_304, DOC_1886, DOC_QT
-from tracuu.normalize import match_key
+from tests.conftest import DOC_131, DOC_304, DOC_1886, DOC_QT, assert_cited
 from tracuu.retrieval.answer import _NAMES_AGENCY, _asked_kind, act_wanted, deadline_fits
 from tracuu.retrieval.intent import DocFact, Intent, detect_intent
-
-
-def _cited(ans, expected: str, doc_id: str | None = None):
-    """The answer holds ``expected`` and its first citation quotes it (from ``doc_id``)."""
-    assert not ans.abstained, ans.message
-    assert match_key(expected) in match_key(ans.answer), ans.answer
-    assert ans.citations, ans.answer
-    assert match_key(expected) in match_key(ans.citations[0].quote), ans.citations[0].quote
-    if doc_id is not None:
-        assert ans.citations[0].doc_id == doc_id, ans.citations[0]
 
 
 # -- 1. which act a plan implements or cites ------------------------------------------------------
@@ -44,7 +33,7 @@ def test_an_acts_date_is_a_document_fact_not_an_act_question(assistant, question
     assert detect_intent(question) == (Intent.DOCFACT, fact)
     ans = assistant.ask(question)
     assert ans.intent == Intent.DOCFACT.value
-    _cited(ans, "04/11/2022", DOC_304)  # quoted where the plan cites it: "Nghị quyết số 124/NQ-HĐND ngày 04/11/2022"
+    assert_cited(ans, "04/11/2022", DOC_304)  # quoted where the plan cites it: "Nghị quyết số 124/NQ-HĐND ngày 04/11/2022"
 
 
 @pytest.mark.parametrize("question", ["What does Resolution 131 say?", "nghi quyet 131 noi gi"])
@@ -56,7 +45,7 @@ def test_what_an_act_says_is_no_act_question(question):
 def test_the_resolution_plan_304_implements(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.ACT.value
-    _cited(ans, "124/NQ-HĐND", DOC_304)
+    assert_cited(ans, "124/NQ-HĐND", DOC_304)
     assert "304" not in ans.answer  # the plan's own number is not the answer
 
 
@@ -71,7 +60,7 @@ def test_the_plan_author_is_not_the_acts_issuer(assistant, question):
     # UBND act (410/QĐ-UBND is a decision, and not what is asked)
     ans = assistant.ask(question)
     assert ans.intent == Intent.ACT.value
-    _cited(ans, "02/NQ-CP", DOC_QT)
+    assert_cited(ans, "02/NQ-CP", DOC_QT)
     assert "410" not in ans.answer, ans.answer
 
 
@@ -83,7 +72,7 @@ def test_the_plan_author_is_not_the_acts_issuer(assistant, question):
 def test_the_provincial_decision_the_office_plan_follows(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.ACT.value
-    _cited(ans, "410/QĐ-UBND", DOC_QT)
+    assert_cited(ans, "410/QĐ-UBND", DOC_QT)
     assert "02/NQ-CP" not in ans.answer, ans.answer
 
 
@@ -95,7 +84,7 @@ def test_the_provincial_decision_the_office_plan_follows(assistant, question):
 def test_the_prime_ministers_decision_on_internal_procedures(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.ACT.value
-    _cited(ans, "1085/QĐ-TTg", DOC_304)
+    assert_cited(ans, "1085/QĐ-TTg", DOC_304)
     assert "đơn giản hóa thủ tục hành chính nội bộ" in ans.citations[0].quote
 
 
@@ -107,7 +96,7 @@ def test_the_prime_ministers_decision_on_internal_procedures(assistant, question
 def test_the_letter_urging_resolution_131_not_the_resolution_named(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.ACT.value
-    _cited(ans, "6936/VPCP-KSTT", DOC_131)
+    assert_cited(ans, "6936/VPCP-KSTT", DOC_131)
     assert "131/NQ-CP" not in ans.answer, ans.answer  # the question names it: it is not the answer
 
 
@@ -118,7 +107,7 @@ def test_the_letter_urging_resolution_131_not_the_resolution_named(assistant, qu
 def test_the_party_committees_directive(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.ACT.value
-    _cited(ans, "35-CT/TU", DOC_QT)
+    assert_cited(ans, "35-CT/TU", DOC_QT)
     assert ans.answer.startswith("Chỉ thị"), ans.answer
 
 
@@ -132,7 +121,7 @@ def test_the_plan_implementing_the_one_stop_shop_scheme(assistant, question):
     assert detect_intent(question) == (Intent.ACT, None)
     ans = assistant.ask(question)
     assert "không có văn bản số" not in ans.message, ans.message
-    _cited(ans, "1107/KH-UBND", DOC_1886)
+    assert_cited(ans, "1107/KH-UBND", DOC_1886)
     assert "468" not in ans.answer, ans.answer
 
 
@@ -210,7 +199,7 @@ def test_an_actual_figure_asked_in_english_is_refused_with_the_reason(assistant)
 ])
 def test_an_achieved_figure_still_answers(assistant, question):
     ans = assistant.ask(question)
-    _cited(ans, "60/63", DOC_1886)
+    assert_cited(ans, "60/63", DOC_1886)
     assert "xếp thứ 60/63" in ans.citations[0].quote
 
 
@@ -222,7 +211,7 @@ def test_an_achieved_figure_still_answers(assistant, question):
 def test_a_target_question_is_not_refused(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.TARGET.value
-    _cited(ans, "50%", DOC_304)
+    assert_cited(ans, "50%", DOC_304)
     assert "cáp quang băng rộng" in ans.citations[0].quote
 
 
@@ -234,7 +223,7 @@ def test_a_target_question_is_not_refused(assistant, question):
 ])
 def test_how_often_at_most_is_a_count_of_times(assistant, question):
     ans = assistant.ask(question)
-    _cited(ans, "không quá 1 lần/doanh nghiệp/năm", DOC_304)
+    assert_cited(ans, "không quá 1 lần/doanh nghiệp/năm", DOC_304)
 
 
 def test_the_english_frequency_question_asks_a_time():
@@ -265,7 +254,7 @@ def test_deadline_fits_a_count_when_times_are_asked(question, value, fits):
 def test_a_topics_schedule(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.DEADLINE.value
-    _cited(ans, "Thường xuyên", DOC_304)
+    assert_cited(ans, "Thường xuyên", DOC_304)
     assert "Chuyên đề 2" in ans.citations[0].quote
 
 
@@ -278,7 +267,7 @@ def test_a_topics_schedule(assistant, question):
 def test_a_period_is_a_time(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.DEADLINE.value
-    _cited(ans, "2025-2030", DOC_304)
+    assert_cited(ans, "2025-2030", DOC_304)
     assert ans.answer.removeprefix("Deadline: ") == "2025-2030"
 
 
@@ -303,7 +292,7 @@ def test_asked_kind(question, kind):
 def test_which_office_leads_the_one_stop_shop_system(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.LEAD.value
-    _cited(ans, "Văn phòng UBND tỉnh", DOC_1886)
+    assert_cited(ans, "Văn phòng UBND tỉnh", DOC_1886)
     assert ans.answer.removeprefix("Lead agency: ") == "Văn phòng UBND tỉnh"
     assert "một cửa điện tử" in ans.citations[0].quote
 
@@ -349,7 +338,7 @@ def test_a_lead_answer_never_is_a_task_text(assistant, question):
 def test_the_offices_duty_is_its_first_item_not_the_one_naming_the_plan(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.DUTIES.value
-    _cited(ans, "kiểm tra thường xuyên", DOC_131)
+    assert_cited(ans, "kiểm tra thường xuyên", DOC_131)
     secs = [s for s in assistant._sections.values() if s.doc_id == DOC_131 and s.title == "2. Văn phòng UBND tỉnh"]
     assert len(secs) == 1
     sec = secs[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import DOC_131, DOC_304, DOC_1886
+from tests.conftest import DOC_131, DOC_304, DOC_1886, assert_cited
 from tracuu.normalize import fold, match_key
 from tracuu.retrieval.answer import (
     _AGENCY_LEADS_TITLE,
@@ -21,14 +21,6 @@ from tracuu.retrieval.intent import Intent, detect_intent
 
 TRAINED = "What share of the workforce should be trained by 2025 in Quang Ninh?"
 KHCN = "Sở Khoa học và Công nghệ"
-
-
-def _cited(ans, expected: str):
-    """The answer holds ``expected`` and its first citation quotes it."""
-    assert not ans.abstained, ans.message
-    assert match_key(expected) in match_key(ans.answer), ans.answer
-    assert ans.citations, ans.answer
-    assert match_key(expected) in match_key(ans.citations[0].quote), ans.citations[0].quote
 
 
 def _section(assistant, doc_id: str, title_part: str):
@@ -140,7 +132,7 @@ def test_same_heading_ignores_numbering_and_case():
 def test_the_standing_body_is_read_from_its_role_heading(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.LEAD.value
-    _cited(ans, "Sở Nội vụ")
+    assert_cited(ans, "Sở Nội vụ")
     assert ans.citations[0].doc_id == DOC_1886
     assert "cơ quan thường trực" in ans.citations[0].quote
 
@@ -195,7 +187,7 @@ def test_an_agency_leading_a_section_has_it_as_its_own(assistant):
 def test_an_agencys_duty_comes_from_the_section_it_leads(assistant, question):
     ans = assistant.ask(question)
     assert ans.intent == Intent.DUTIES.value
-    _cited(ans, "hệ thống quản lý chất lượng")
+    assert_cited(ans, "hệ thống quản lý chất lượng")
     cite = ans.citations[0]
     assert cite.doc_id == DOC_1886 and "ISO" in cite.quote
     secs = [s for s in assistant._agency_sections()[_agency_key(KHCN)] if s.doc_id == DOC_1886]
