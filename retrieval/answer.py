@@ -231,7 +231,7 @@ class Assistant:
         # the number the question asks for, read the same way from records and sentences
         self._accept = functools.partial(deadline_fits if intent == Intent.DEADLINE else unit_fits, question)
         self._quantity = functools.partial(best_quantity, hint=self._unit_hint, accept=self._accept,
-                                           change=bool(_ASKS_CHANGE.search(fq)))
+                                           change=bool(_ASKS_CHANGE.search(fq)), period=period_asked(question))
         self._ident = _IDENT.search(fq)
         # a who-question with a plain verb ("cơ quan nào nghiên cứu …"), and one asking through whom
         self._plain_who = intent == Intent.LEAD and not _LEAD_VERB.search(fq)
@@ -506,6 +506,9 @@ class Assistant:
                 span = _find_span(doc.text, re.escape(value)) or span
         elif fact == DocFact.ISSUER:
             value = doc.issuer
+            # cite where the issuer is named (the header block, the site's card, "UBND tỉnh ban
+            # hành Kế hoạch …"), not the signature, which names only the office
+            span = next(filter(None, (_find_span(doc.text, p) for p in _ISSUER_AT)), span)
         elif fact == DocFact.PROVINCE:
             value = doc.province  # None when the plan never names its province: not found
         elif fact == DocFact.PERSON:
@@ -940,14 +943,16 @@ def unit_hint(question: str) -> tuple[set[str], bool | None]:
 
 
 def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] = (set(), None),
-                  accept=None, change: bool = False, with_score: bool = False):
+                  accept=None, change: bool = False, with_score: bool = False, period: str = "year"):
     """The most answer-like number in ``text``, with its qualifier and unit ("trên 87,5%",
     "ít nhất 10.000 doanh nghiệp", "6/13"); years, dates and document numbers are skipped.
     ``relevance(context) -> float`` favours the number whose surrounding words match the question;
     the words the question counts ("bao nhiêu tiêu chí thành phần") make the unit of a number that
     names them, even outside the known units; ``accept(value)`` drops values of the wrong kind
     (a score where a rank was asked), so the next best number can answer. A change against a
-    baseline ("tăng 1,53 điểm so với năm 2019") answers only a question asking a ``change``.
+    baseline ("tăng 1,53 điểm so với năm 2019") answers only a question asking a ``change``; a
+    figure due by a part of the year ("đến hết quý III") answers only a question asking that
+    ``period`` (see :func:`period_asked`).
     ``with_score`` returns ``(value, score)`` so numbers read from different cells can be compared."""
     best, best_score = None, -1.0
     words, percent = hint
@@ -975,6 +980,8 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
             score += 2 + len(named_words)  # "102 tiêu chí thành phần" names more of the asked words than "43 tiêu chí"
         if percent is not None and unit.startswith("%") != percent:
             score -= 3
+        if _period_before(text, m.start()) not in (None, period):
+            score -= 3  # "đến hết quý III … đạt 60% … đến hết năm … đạt từ 95%": the year's figure, unless Q3 is asked
         if not change and fold(qual).split()[-1:] in (["tang"], ["giam"]) and \
                 re.match(r"\s*(?:so với|so cùng kỳ)", text[m.end():m.end() + 16]):
             score -= 4  # "đạt 82,33 điểm, tăng 1,53 điểm so với năm 2019": the score is 82,33
@@ -988,6 +995,34 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
         if score > best_score:
             best, best_score = value, score
     return (best, best_score) if with_score else best
+
+
+# what a figure is due by: "đến hết quý III", "6 tháng đầu năm", "trong tháng 6", "cuối năm"
+_PERIOD = re.compile(r"\b(?:(?:đến|hết|trong|cuối|đầu)\s+)+(quý\s+[IV\d]+|\d+\s+tháng(?:\s+đầu năm)?|tháng\s+\d+|năm)\b",
+                     re.IGNORECASE)
+
+
+def _period_kind(phrase: str) -> str:
+    p = fold(phrase)
+    return "quarter" if p.startswith("quy") else "month" if "thang" in p else "year"
+
+
+def _period_before(text: str, pos: int) -> str | None:
+    """The part of the year the figure at ``pos`` is due by, from the last period phrase before
+    it in its sentence; None when the sentence names none."""
+    start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind(";", 0, pos)) + 1
+    found = list(_PERIOD.finditer(text, start, pos))
+    return _period_kind(found[-1].group(1)) if found else None
+
+
+def period_asked(question: str) -> str:
+    """The part of the year a question asks a figure by: "quarter", "month" or (the default) "year"."""
+    q = fold(question)
+    if re.search(r"\b(quy [ivx\d]+|quarter|q[1-4])\b", q):
+        return "quarter"
+    if re.search(r"\b(\d+ thang|thang \d+|month|first half|6 months?)\b", q):
+        return "month"
+    return "year"
 
 
 def _named_unit(following: str, words: set[str]) -> str:
@@ -1217,6 +1252,11 @@ def deadline_fits(question: str, value: str) -> bool:
     if _PERIOD_ASKED.search(q) and not re.search(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d|giai đoạn", value, re.IGNORECASE):
         return False  # "in which period?" wants "2025-2030", not "trước năm 2030"
     return not _DAY_ASKED.search(q) or bool(re.search(r"\d{1,2}/\d{1,2}|ngày \d|\d{1,2} tháng", value))
+
+
+_ISSUER_AT = (r"(?:ỦY|UỶ) BAN NHÂN DÂN[ \t]*\n?[ \t]*(?:TỈNH|THÀNH PHỐ) [^\n]+",
+              r"Cơ quan ban hành[^\n]+",
+              r"(?:Ủy ban nhân dân|UBND) tỉnh[^.\n]{0,60}?ban hành[^.\n]*")
 
 
 def _find_span(text: str, pattern: str) -> tuple[int, int] | None:

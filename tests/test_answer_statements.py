@@ -12,6 +12,7 @@ from tracuu.retrieval.answer import (
     _years_agree,
     best_quantity,
     deadline_fits,
+    period_asked,
     unit_fits,
 )
 from tracuu.retrieval.intent import DocFact, Intent, detect_intent
@@ -88,6 +89,20 @@ def test_a_score_beats_its_change_unless_a_change_is_asked():
 
 
 # -- the kind of value a question asks --------------------------------------------------------
+DISBURSEMENT = ("Đến hết quý III năm 2021 giải ngân tối thiểu đạt 60% kế hoạch và "
+                "đến hết năm giải ngân đạt từ 95% đến 100%.")
+
+
+def test_a_figure_due_by_a_quarter_answers_only_a_quarter_question():
+    assert period_asked("Đến hết năm 2021 tỷ lệ giải ngân đạt bao nhiêu?") == "year"
+    assert period_asked("den het quy III nam 2021 giai ngan dat bao nhieu") == "quarter"
+    assert period_asked("What share must be disbursed by Q3?") == "quarter"
+    assert best_quantity(DISBURSEMENT) == "đạt từ 95% đến 100%"
+    assert best_quantity(DISBURSEMENT, period="quarter") == "tối thiểu đạt 60%"
+    # a sentence naming no part of the year is read as before
+    assert best_quantity("Tỷ lệ giải ngân đạt trên 90%.", period="quarter") == "đạt trên 90%"
+
+
 def test_a_question_for_a_day_wants_a_day():
     q = "Các sở phải hoàn thành trước ngày nào?"
     assert not deadline_fits(q, "Năm 2023")
@@ -164,6 +179,26 @@ def test_a_score_is_not_answered_by_its_change(assistant, question):
     ans = assistant.ask(question)
     assert_cited(ans, "82,33")
     assert "1,53" not in ans.answer
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Đến hết năm 2021, tỷ lệ giải ngân vốn đầu tư công của Quảng Bình phải đạt bao nhiêu?", "từ 95% đến 100%"),
+    ("giai ngan von dau tu cong het nam 2021 dat bao nhieu", "từ 95% đến 100%"),
+    ("What public investment disbursement rate must Quang Binh reach by the end of 2021?", "95%"),
+    ("Đến hết quý III năm 2021 tỷ lệ giải ngân vốn đầu tư công của Quảng Bình phải đạt bao nhiêu?", "60%"),
+])
+def test_the_figure_for_the_asked_part_of_the_year(assistant, question, expected):
+    assert_cited(assistant.ask(question), expected, DOC_1886)
+
+
+def test_the_issuer_is_cited_where_the_document_names_it(assistant):
+    for question in ("Cơ quan nào ban hành Kế hoạch 304/KH-UBND?", "Which authority issued Plan 304/KH-UBND?",
+                     "co quan nao ban hanh ke hoach 1886"):
+        ans = assistant.ask(question)
+        assert not ans.abstained and ans.intent == "docfact", ans.message
+        quote = ans.citations[0].quote
+        assert "ban hành" in quote or "ỦY BAN NHÂN DÂN TỈNH" in quote, quote
+        assert "CHỦ TỊCH" not in quote  # the signature names the office, not the issuer
 
 
 def test_a_day_deadline_skips_year_cells(assistant):
