@@ -93,7 +93,7 @@ _DEADLINE = re.compile(
     r"((?:hoàn thành |thực hiện |báo cáo )?(?:trước|trong|chậm nhất|từ|đến) (?:ngày|tháng|quý|năm) [^,.;\n]{1,40}|"
     r"(?:không quá |tối đa |ít nhất )?\d+ (?:lần|cuộc)(?:/[^\s,.;()/]+(?: [^\s,.;()/]+)?)*|"  # "không quá 1 lần/doanh nghiệp/năm"
     r"(?:định kỳ|hàng năm|hằng năm|thường xuyên|hàng quý)[^,.;\n]{0,40}|"
-    r"(?:quý [IV]+/?\d{0,4}|năm 20\d\d|20\d\d\s*-\s*20\d\d))",
+    r"(?:ngày \d{1,2}(?: tháng |/)\d{1,2}(?: năm |/)\d{4}|quý [IV]+/?\d{0,4}|năm (?:1\d|20)\d\d|20\d\d\s*-\s*20\d\d))",
     re.IGNORECASE,
 )
 # a sentence ends at . ; ! ? or a line end — but not at the dot inside "3.359,82" or "10.000"
@@ -812,7 +812,11 @@ class Assistant:
             return _PARTNERS_END.split(m.group(1))[0].strip(" ,") if m else None
         if intent == Intent.DEADLINE:
             m = re.search(r"Thời gian(?: thực hiện| hoàn thành)?\s*:\s*([^\n]+?)\.?\s*$", sent)
-            found = [m.group(1).strip()] if m else [d.group(1).strip() for d in _DEADLINE.finditer(sent)]
+            # a bare date right after an act's number is the act's date ("Nghị quyết số 124/NQ-HĐND
+            # ngày 04/11/2022"), not a time for the task
+            found = [m.group(1).strip()] if m else [
+                d.group(1).strip() for d in _DEADLINE.finditer(sent)
+                if not (d.group(1)[:1] in "nN" and re.search(r"\d+/[^\s,;]+\s*$", sent[:d.start()]))]
             # the first time expression of the asked kind ("trước ngày nào?" wants a day)
             return next((v for v in found if self._accept(v)), None)
         if intent == Intent.TARGET:

@@ -1,0 +1,60 @@
+"""Answers over general Vietnamese prose, not only plan documents: an encyclopedia-style text
+ingested by the test, the way a public reading-comprehension set would be asked of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import _restorer, assert_cited
+from tracuu.index.store import Store
+from tracuu.ingest.pipeline import Ingestor
+
+HANOI = """Hà Nội
+
+Hà Nội là thủ đô của nước Cộng hòa Xã hội chủ nghĩa Việt Nam. Thành phố nằm ở phía tây bắc của trung tâm vùng đồng bằng châu thổ sông Hồng.
+
+Năm 1010, vua Lý Thái Tổ dời đô từ Hoa Lư về Đại La và đổi tên thành Thăng Long. Năm 1831, vua Minh Mạng đặt tên là Hà Nội. Ngày 29 tháng 5 năm 2008, Quốc hội quyết định mở rộng địa giới hành chính thủ đô, sáp nhập toàn bộ tỉnh Hà Tây vào Hà Nội.
+
+Văn Miếu – Quốc Tử Giám được xây dựng năm 1070 dưới triều vua Lý Thánh Tông và được coi là trường đại học đầu tiên của Việt Nam.
+"""
+
+
+@pytest.fixture(scope="module")
+def prose_assistant(tmp_path_factory, embedder):
+    from tracuu.retrieval.answer import Assistant
+    from tracuu.retrieval.search import Searcher
+
+    corpus = tmp_path_factory.mktemp("prose")
+    (corpus / "ha_noi.txt").write_text(HANOI, encoding="utf-8")
+    store = Store(tmp_path_factory.mktemp("prose_store"))
+    Ingestor(store, lambda: embedder, _restorer, show_progress=False).run([corpus])
+    return Assistant(searcher=Searcher(store, embedder=embedder))
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Năm nào vua Minh Mạng đặt tên là Hà Nội?", "1831"),        # a year before 2000
+    ("nam nao vua Minh Mang dat ten la Ha Noi", "1831"),
+    ("Văn Miếu được xây dựng vào năm nào?", "1070"),
+    ("Quốc hội quyết định mở rộng địa giới hành chính thủ đô vào ngày nào?", "29 tháng 5 năm 2008"),  # a bare date
+])
+def test_dates_in_prose(prose_assistant, question, expected):
+    ans = prose_assistant.ask(question)
+    assert ans.intent == "deadline"
+    assert_cited(ans, expected)
+
+
+def test_prose_open_question_is_answered_by_its_sentence(prose_assistant):
+    assert_cited(prose_assistant.ask("Trường đại học đầu tiên của Việt Nam là gì?"), "Văn Miếu")
+
+
+def test_prose_question_about_something_absent_is_not_found(prose_assistant):
+    ans = prose_assistant.ask("Dân số của Đà Nẵng là bao nhiêu?")
+    assert ans.abstained and ans.answer is None
+
+
+def test_an_acts_date_is_not_a_tasks_deadline(assistant):
+    # "Nghị quyết số 124/NQ-HĐND ngày 04/11/2022" in the same passage dates the resolution
+    for question in ("Các sở, ngành phải hoàn thành xây dựng kế hoạch triển khai của mình trước ngày nào?",
+                     "cac so nganh xay dung ke hoach trien khai truoc ngay nao"):
+        ans = assistant.ask(question)
+        assert "04/11/2022" not in (ans.answer or ""), ans.answer
