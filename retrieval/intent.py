@@ -61,9 +61,11 @@ _PATTERNS: list[tuple[Intent, str]] = [
     (Intent.TARGET, rf"{_W}(by how much|how much|what percentage){_E}"),
     # "Sở Tài chính phối hợp với Sở Nội vụ … trước ngày nào?" asks a day, whoever is named
     (Intent.DEADLINE, rf"{_W}(ngay nao|thang nao|quy nao|truoc ngay|by what date|(what|which) (date|day)|khi nao|bao gio|"
-                      rf"han hoan thanh|han chot|han cuoi){_E}"),
+                      rf"han hoan thanh|han chot|han cuoi|hom nao|truoc hom|den bao gio|cham nhat (la )?(ngay|khi|luc) nao){_E}"),
     (Intent.PARTNER, rf"{_W}(phoi hop|cung thuc hien|ho tro thuc hien|coordinat\w* with|coordinating (agenc|bod|unit|department|partner)\w*|in coordination|(?<!budget )(?<!direct )support(s|ing)?|partner\w*|"
-                     rf"work(s|ing)? with|co-?operat\w*|collaborat\w*){_E}"),
+                     rf"work(s|ing)? with|co-?operat\w*|collaborat\w*|cung tham gia|tham gia cung|cung lam|gop suc|giup suc|"
+                     # "ngoài Văn phòng UBND tỉnh còn đơn vị nào …?": the others, beside the one named
+                     rf"ngoai [^?]{{3,80}} con (co quan|don vi|so|ban|ai|nhung)|besides [^?]{{3,80}} (which|who|what)){_E}"),
     (Intent.DUTIES, rf"{_W}(phai lam gi|lam gi|lam nhung gi|nhiem vu (cua|gi)|trach nhiem (cua|gi)|duoc giao (gi|nhung)|"
                     rf"what (does|do|must|should) .+ do|duties|tasks of|responsibilities of|"
                     rf"what is .+ responsible for|role of){_E}"),

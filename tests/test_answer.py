@@ -190,6 +190,12 @@ def test_cli_ask_json_contract(corpus_store, capsys, tmp_path):
     ("Ai chủ trì mục tiêu DTI?", "lead"),
     ("Kế hoạch 1886 là của tỉnh nào?", "docfact"),
     ("chuyen de 6 thoi gian thuc hien khi nao", "deadline"),
+    # everyday wording
+    ("Các sở phải nộp kế hoạch trước hôm nào?", "deadline"),
+    ("cac so phai nop ke hoach cham nhat la ngay nao", "deadline"),
+    ("Ngoài Văn phòng UBND tỉnh còn đơn vị nào cùng làm chuyên đề 4?", "partner"),
+    ("Besides the Provincial People's Committee Office, which body works on topic 4?", "partner"),
+    ("Những sở nào cùng tham gia chuyên đề 6?", "partner"),
 ])
 def test_intent_of_questions_in_each_language(question, intent):
     from tracuu.retrieval.intent import detect_intent
