@@ -43,6 +43,8 @@ _DOCFACT = {
     DocFact.SIGNER: rf"{_W}(ai ky|nguoi ky|ky boi|boi ai|who signed|signed by|signer|signatory){_E}",
     DocFact.DATE: rf"{_W}(ngay ban hanh|ban hanh ngay|ban hanh (vao )?khi nao|ngay ky|ky ngay|ky (vao )?(ngay|khi) nao|"
                   rf"ban hanh (vao )?ngay nao|ban hanh (vao )?nam nao|issued on|issue date|date of issue|"
+                  rf"ra doi (vao )?(ngay|hom|khi|luc|nam) nao|(ky|ban hanh) (vao )?(hom|luc) nao|"
+                  rf"when was .* (released|published|dated|put out|came out)|(came|come) out when|"
                   rf"when was .* (issued|signed|adopted)|(what|which) date .* (issue[ds]?|sign(s|ed)?|adopt(s|ed)?)|dated){_E}",
     DocFact.NUMBER: rf"{_W}(so hieu|so ky hieu|(ke hoach|van ban|quyet dinh)( nay)?( co)? so (may|bao nhieu|gi)|document number|reference number|"
                     rf"what is the number|number of the plan){_E}",

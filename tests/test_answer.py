@@ -196,6 +196,9 @@ def test_cli_ask_json_contract(corpus_store, capsys, tmp_path):
     ("Ngoài Văn phòng UBND tỉnh còn đơn vị nào cùng làm chuyên đề 4?", "partner"),
     ("Besides the Provincial People's Committee Office, which body works on topic 4?", "partner"),
     ("Những sở nào cùng tham gia chuyên đề 6?", "partner"),
+    ("Bản kế hoạch của Quảng Bình ra đời ngày nào?", "docfact"),
+    ("ke hoach 304 ky hom nao", "docfact"),
+    ("When was the Quang Binh plan put out?", "docfact"),
 ])
 def test_intent_of_questions_in_each_language(question, intent):
     from tracuu.retrieval.intent import detect_intent
@@ -226,3 +229,15 @@ def test_deadline_asked_as_which_time_and_units_with_so(assistant):
 def test_a_phone_number_is_not_answered_by_a_sentence_about_the_hotline(assistant):
     ans = assistant.ask("Cho tôi số điện thoại đường dây nóng hỗ trợ doanh nghiệp")
     assert ans.abstained and ans.answer is None
+
+
+@pytest.mark.parametrize("question", [
+    "Bản kế hoạch nâng điểm cải cách và mức hài lòng của dân ở Quảng Bình ra đời ngày nào?",
+    "ke hoach 1886 cua quang binh ky hom nao",
+    "When was Quang Binh's plan on the administrative reform index put out?",
+])
+def test_an_everyday_issue_date_question_gets_the_plans_date(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.intent == "docfact"
+    assert not ans.abstained and "10/09/2021" in ans.answer, ans.message
+    assert ans.citations[0].doc_id == DOC_1886 and "10 tháng 9 năm 2021" in ans.citations[0].quote
