@@ -12,6 +12,7 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,6 +113,23 @@ class _Support:
     coverage: float
     score: float
     chunk: Chunk | None = None
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What one question asks, read once by ``ask`` and handed to the helpers that weigh
+    candidates: kept off the Assistant, which concurrent requests share."""
+
+    question: str
+    folded: str
+    terms: list[str]  # what numbers in records and sentences are weighed against
+    unit_hint: tuple[set[str], bool | None]
+    accept: Callable[[str], bool]  # whether a value is of the asked kind
+    quantity: Callable[..., object]  # the asked number in a text, read alike from records and sentences
+    ident: re.Match | None  # "chuyên đề 5", "indicator 12"
+    plain_who: bool  # a who-question with a plain verb ("cơ quan nào nghiên cứu …")
+    asks_via: bool  # … or one asking through whom
+    act: Callable[[str], str | None] | None = None  # the cited act's reader, for an act question
 
 
 def _labels(intent: Intent, english: bool) -> str:
@@ -227,19 +245,18 @@ class Assistant:
             answer.message += f" ({refusal})" if refusal else ""
             return answer
         terms = self.content_terms(question, pq)
-        self._unit_hint = unit_hint(question)
+        hint = unit_hint(question)
         # the number the question asks for, read the same way from records and sentences
-        self._accept = functools.partial(deadline_fits if intent == Intent.DEADLINE else unit_fits, question)
-        self._quantity = functools.partial(best_quantity, hint=self._unit_hint, accept=self._accept,
-                                           change=bool(_ASKS_CHANGE.search(fq)), period=period_asked(question))
-        self._ident = _IDENT.search(fq)
-        # a who-question with a plain verb ("cơ quan nào nghiên cứu …"), and one asking through whom
-        self._plain_who = intent == Intent.LEAD and not _LEAD_VERB.search(fq)
-        self._asks_via = bool(re.search(r"\b(thong qua|qua (co quan|don vi)|through|via)\b", fq))
+        accept = functools.partial(deadline_fits if intent == Intent.DEADLINE else unit_fits, question)
+        quantity = functools.partial(best_quantity, hint=hint, accept=accept,
+                                     change=bool(_ASKS_CHANGE.search(fq)), period=period_asked(question))
         # a province or plan number already enforced by the filters is not topic evidence
         enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
         terms = _without(terms, enforced) or terms
-        self._terms = terms  # what numbers in records and sentences are weighed against
+        asked = _Asked(question, fq, terms, hint, accept, quantity, _IDENT.search(fq),
+                       plain_who=intent == Intent.LEAD and not _LEAD_VERB.search(fq),
+                       asks_via=bool(re.search(r"\b(thong qua|qua (co quan|don vi)|through|via)\b", fq)),
+                       act=act_wanted(question) if intent == Intent.ACT else None)
 
         if _asks_about_other_act(question) and (intent == Intent.DOCFACT or (intent == Intent.DEADLINE and not _act_topic(terms))):
             # the corpus only mentions such acts: their date is quoted ("Nghị quyết số 124/NQ-HĐND
@@ -255,28 +272,27 @@ class Assistant:
         if spelt is not None:
             supports = [spelt]  # "Chỉ số DDCI là gì?": what the acronym stands for, where a plan spells it out
         elif intent == Intent.ACT:
-            self._act = act_wanted(question)
-            supports = self._from_text(intent, hits, terms, years=tuple(ents.years))
+            supports = self._from_text(asked, intent, hits, years=tuple(ents.years))
         elif intent == Intent.DOCFACT:
             support = self._docfact(fact, hits, ents, filters)
             supports = [support] if support else []
         elif intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET):
             kind = _asked_kind(agency_text) if intent in (Intent.LEAD, Intent.PARTNER) else None
-            rows = self._from_records(intent, hits, terms, kind)
-            text = self._from_text(intent, hits, terms, rows=False, years=tuple(ents.years), kind=kind)
+            rows = self._from_records(asked, intent, hits, kind)
+            text = self._from_text(asked, intent, hits, rows=False, years=tuple(ents.years), kind=kind)
             # a record wins unless a sentence carries the question clearly better
             if rows and (not text or rows[0].score + ROW_BONUS >= text[0].score):
                 supports = rows
             else:
                 supports = text
         elif intent == Intent.DUTIES:
-            supports = self._duties(agency_text, hits, terms) or self._from_text(Intent.OPEN, hits, terms, years=tuple(ents.years))
+            supports = self._duties(agency_text, hits, terms) or self._from_text(asked, Intent.OPEN, hits, years=tuple(ents.years))
         else:
-            supports = self._from_text(intent, hits, terms, years=tuple(ents.years))
-        if intent == Intent.TARGET and self._unit_hint[0] and self._unit_hint[1] is not True and not any(
-                re.search(r"\d", x.value) and self._unit_hint[0] & set(fold(x.value).split()) for x in supports[:1]):
+            supports = self._from_text(asked, intent, hits, years=tuple(ents.years))
+        if intent == Intent.TARGET and hint[0] and hint[1] is not True and not any(
+                re.search(r"\d", x.value) and hint[0] & set(fold(x.value).split()) for x in supports[:1]):
             # "Kế hoạch 304 có bao nhiêu chuyên đề?": no sentence states the count, the headings do
-            counted = self._counted_items(hits, self._unit_hint[0])
+            counted = self._counted_items(hits, hint[0])
             supports = [counted] if counted else supports
         if intent in (Intent.OPEN, Intent.DEFINITION, Intent.DUTIES) and _ASKS_LIST.search(fq):
             # "có những nội dung, nhiệm vụ trọng tâm nào?": the items are the headings under it
@@ -303,7 +319,7 @@ class Assistant:
             # no agency, date or number of the asked kind: the best sentence may still answer
             # (free text such as a QA paragraph), judged by the same coverage bar — but not a
             # question for a rank, score, amount or percentage, which no plain sentence answers
-            supports = [s for s in self._from_text(Intent.OPEN, hits, terms, years=tuple(ents.years))
+            supports = [s for s in self._from_text(asked, Intent.OPEN, hits, years=tuple(ents.years))
                         if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE
                         and (intent != Intent.DEADLINE or deadline_fits(question, s.value))
                         and (not wants_agency or _NAMES_AGENCY.search(s.value))]
@@ -319,7 +335,6 @@ class Assistant:
         if not supports:
             return answer
         best = supports[0]
-        self._last_cov = best.coverage
         threshold = self.abstain_below * (0.8 if english else 1.0)
         if best.chunk is not None and best.chunk.chunk_id in {h.chunk_id for h in hits[:RESCUE_RANKS]}:
             threshold = min(threshold, RESCUE_BELOW * (0.8 if english else 1.0))
@@ -414,7 +429,7 @@ class Assistant:
         return True
 
     # -- structured answers -----------------------------------------------------------
-    def _record_value(self, intent: Intent, a: Assignment) -> str | None:
+    def _record_value(self, asked: _Asked, intent: Intent, a: Assignment) -> str | None:
         if intent == Intent.LEAD:
             return "; ".join(a.lead) or None
         if intent == Intent.PARTNER:
@@ -422,29 +437,30 @@ class Assistant:
         if intent == Intent.DEADLINE:
             return a.deadline or None
         if intent == Intent.TARGET:
-            words, percent = self._unit_hint
+            words, percent = asked.unit_hint
             if a.target and not (percent is False and words and not words & set(fold(a.target).split())):
                 return a.target
             # "trong bao nhiêu ngày?" counts days, which may sit in the task or time cell
             # ("Trong thời hạn 30 ngày …") rather than in the target cell ("100%")
-            relevance = lambda ctx: self.coverage(self._terms, ctx)
+            relevance = lambda ctx: self.coverage(asked.terms, ctx)
             # the time cell is read on its own: its year would lend the task's last number context
-            found = [self._quantity(cells, relevance, with_score=True)
+            found = [asked.quantity(cells, relevance, with_score=True)
                      for cells in (" ; ".join(c for c in (a.task, a.target) if c), a.deadline) if cells]
             found = [f for f in found if f[0]]
             return max(found, key=lambda f: f[1])[0] if found else None
         return None
 
-    def _unit_fit(self, value: str) -> float:
+    def _unit_fit(self, asked: _Asked, value: str) -> float:
         """Preference for a number that counts what was asked ("102 tiêu chí thành phần"), against
         a percentage for "bao nhiêu ngày" or a count for "bao nhiêu phần trăm"."""
-        words, percent = self._unit_hint
+        words, percent = asked.unit_hint
         fit = UNIT_BONUS if words & set(fold(value).split()) else 0.0
         if percent is not None and ("%" in value) != percent:
             fit -= UNIT_BONUS
         return fit
 
-    def _from_records(self, intent: Intent, hits: list[Hit], terms: list[str], kind: str | None = None) -> list[_Support]:
+    def _from_records(self, asked: _Asked, intent: Intent, hits: list[Hit], kind: str | None = None) -> list[_Support]:
+        terms = asked.terms
         top = hits[0].score or 1.0
         cands: list[_Support] = []
         for rank, h in enumerate(hits[:12]):
@@ -459,17 +475,17 @@ class Assistant:
             # a "Cơ quan chủ trì:" block's topic may be only in its heading ("1. Rà soát mã độc trên cổng …")
             heading = a.section_path.split(" › ")[-1] if a.section_path else ""
             cov = max(self.coverage(terms, own), HEADING_SHARE * self.coverage(terms, f"{own} {heading}"))
-            value = self._record_value(intent, a)
-            if not value or (intent in (Intent.DEADLINE, Intent.TARGET) and not self._accept(value)):
+            value = self._record_value(asked, intent, a)
+            if not value or (intent in (Intent.DEADLINE, Intent.TARGET) and not asked.accept(value)):
                 continue  # a cell of the wrong kind ("Trong năm 2021" for "trước ngày nào?")
             rel = h.score / top
             score = 0.5 * rel + 0.5 * cov
-            if self._ident:  # "chuyên đề 5", "indicator 12": the row's own number decides
-                score += 0.3 if _row_matches(self._ident, a.row_number) else -0.1
+            if asked.ident:  # "chuyên đề 5", "indicator 12": the row's own number decides
+                score += 0.3 if _row_matches(asked.ident, a.row_number) else -0.1
             if kind and re.search(rf"\b({kind})", value):
                 score += KIND_BONUS  # "Which office leads …?" is answered by a Văn phòng
             if intent == Intent.TARGET:
-                score += self._unit_fit(value)
+                score += self._unit_fit(asked, value)
             cands.append(_Support(value, a.doc_id, a.start, a.end, a.section_path, cov, score, chunk))
         if not cands:
             return []
@@ -730,11 +746,11 @@ class Assistant:
         return best
 
     # -- extractive ---------------------------------------------------------------------
-    def _from_text(self, intent: Intent, hits: list[Hit], terms: list[str], rows: bool = True,
+    def _from_text(self, asked: _Asked, intent: Intent, hits: list[Hit], rows: bool = True,
                    years: tuple[int, ...] = (), kind: str | None = None) -> list[_Support]:
         """The best clause of the top passages that holds an answer of the asked kind, dated
         in one of the asked ``years`` when the question names any."""
-        self._terms = terms
+        terms = asked.terms
         top = hits[0].score or 1.0
         best: _Support | None = None
         for h in hits[:8]:
@@ -766,7 +782,7 @@ class Assistant:
                     if years and h.kind != "row" and not _years_agree(years, sent, lead):
                         continue  # "năm 2019, Quảng Bình đạt 83,43%" does not answer for 2020
                     cov = 0.7 * self.coverage(terms, f"{lead} {sent}") + 0.3 * self.coverage(terms, f"{para} {context}")
-                    value = self._extract(intent, sent, sec)
+                    value = self._extract(asked, intent, sent, sec)
                     if value is None or (intent in (Intent.OPEN, Intent.DEFINITION) and self._bare_heading(sent, sec)):
                         continue  # "NHÓM NHIỆM VỤ, GIẢI PHÁP", "I) Hiệp hội Doanh nghiệp tỉnh" answer nothing
                     # words next to each other as in the question ("Chỉ số SIPAS", not "điểm SIPAS")
@@ -776,13 +792,13 @@ class Assistant:
                     if intent in (Intent.OPEN, Intent.DEFINITION) and sec and _same_heading(sent, sec.title):
                         score -= HEADING_PENALTY  # a heading names a topic; the sentences under it say more
                     if intent == Intent.TARGET:
-                        score += self._unit_fit(value)
+                        score += self._unit_fit(asked, value)
                     if best is None or score > best.score:
                         lead = len(sent) - len(sent.lstrip(" -+•\n"))
                         best = _Support(value, h.doc_id, s + lead, e, h.section, cov, score, chunk)
         return [best] if best else []
 
-    def _extract(self, intent: Intent, sent: str, sec) -> str | None:
+    def _extract(self, asked: _Asked, intent: Intent, sent: str, sec) -> str | None:
         """The short answer inside one sentence or clause, for the intent asked."""
         if intent == Intent.LEAD:
             title = _AGENCY_TITLE.match(sec.title) if sec else None
@@ -795,9 +811,9 @@ class Assistant:
             if title and re.search(r"\b[Cc]hủ trì\b", sent):
                 return title.group(1).strip()
             via = re.search(rf"\((?:thông )?qua ({_AGENCY_HEAD}[^,.;:()\n]{{0,60}})\)", sent)
-            if via and self._asks_via:  # "báo cáo UBND tỉnh (thông qua Văn phòng UBND tỉnh)"
+            if via and asked.asks_via:  # "báo cáo UBND tỉnh (thông qua Văn phòng UBND tỉnh)"
                 return via.group(1).strip()
-            if title and self._plain_who and not re.match(r"^[\s\-+•]*(Phối hợp|Tham gia|Cùng)", sent):
+            if title and asked.plain_who and not re.match(r"^[\s\-+•]*(Phối hợp|Tham gia|Cùng)", sent):
                 # "Cơ quan nào nghiên cứu, đề xuất giải pháp nâng cao thu nhập …?": the duty sits in
                 # the agency's own section ("Sở Tài chính: - Nghiên cứu, đề xuất …")
                 return title.group(1).strip()
@@ -818,11 +834,11 @@ class Assistant:
                 d.group(1).strip() for d in _DEADLINE.finditer(sent)
                 if not (d.group(1)[:1] in "nN" and re.search(r"\d+/[^\s,;]+\s*$", sent[:d.start()]))]
             # the first time expression of the asked kind ("trước ngày nào?" wants a day)
-            return next((v for v in found if self._accept(v)), None)
+            return next((v for v in found if asked.accept(v)), None)
         if intent == Intent.TARGET:
-            return self._quantity(sent, lambda ctx: self.coverage(self._terms, ctx))
+            return asked.quantity(sent, lambda ctx: self.coverage(asked.terms, ctx))
         if intent == Intent.ACT:
-            return self._act(sent)
+            return asked.act(sent)
         clean = " ".join(sent.split()).lstrip("-+• ").strip()
         return clean if len(clean) <= 250 else clean[:247].rsplit(" ", 1)[0] + " …"
 
