@@ -226,9 +226,11 @@ class Assistant:
     # -- the main entry -----------------------------------------------------------------
     def ask(self, question: str, filters: Filters | dict | None = None, k: int = 10) -> Answer:
         filters = filters if isinstance(filters, Filters) else Filters.from_dict(filters)
-        intent, fact = detect_intent(question)
-        fq = fold(question)
         pq = self.searcher.parse(question)
+        # everyday wording says what is asked in the documents' words too ("lo việc" → chủ trì,
+        # "cùng tham gia" → phối hợp, "hạn chót" → thời hạn)
+        intent, fact = detect_intent(" ".join([question, *(term for _phrase, term in pq.synonyms)]))
+        fq = fold(question)
         english = pq.lang == "en"
         # agencies are named in Vietnamese; an English question names them through its hints
         # ("Department of Justice" → "sở tư pháp")
@@ -514,7 +516,7 @@ class Assistant:
             value = doc.signer and (f"{doc.signer} ({doc.signer_title})" if doc.signer_title else doc.signer)
         elif fact == DocFact.DATE and doc.issue_date:
             y, m, d = doc.issue_date.split("-")
-            value = f"{d}/{m}/{y}"
+            value = f"{d}/{m}/{y} (ngày {int(d)} tháng {int(m)} năm {y})"  # the document's own wording too
             span = _find_span(doc.text, rf"ngày\s+{int(d)}\s+tháng\s+{int(m)}\s+năm\s+{y}") or span
         elif fact == DocFact.NUMBER:
             value = doc.doc_number

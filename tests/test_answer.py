@@ -241,3 +241,12 @@ def test_an_everyday_issue_date_question_gets_the_plans_date(assistant, question
     assert ans.intent == "docfact"
     assert not ans.abstained and "10/09/2021" in ans.answer, ans.message
     assert ans.citations[0].doc_id == DOC_1886 and "10 tháng 9 năm 2021" in ans.citations[0].quote
+
+
+@pytest.mark.parametrize("question,intent", [
+    ("Những đơn vị nào chung tay thực hiện chuyên đề 6 của Quảng Ninh?", "partner"),  # "chung tay" = phối hợp
+    ("nhung don vi nao chung tay thuc hien chuyen de 6 cua Quang Ninh", "partner"),
+    ("Chuyên đề 6 của Quảng Ninh, hạn chót ra sao?", "deadline"),                    # "hạn chót" = thời hạn
+])
+def test_everyday_wording_sets_the_intent(assistant, question, intent):
+    assert assistant.ask(question).intent == intent
