@@ -1075,6 +1075,10 @@ def _years_agree(asked: list[int], statement: str, lead: str = "") -> bool:
     return not dated or any(lo <= y <= hi for y in asked for lo, hi in dated)
 
 
+# a sentence that only times or routes the task before it
+_SUBJECTLESS = re.compile(r"\s*(?:Hoàn thành|Thời gian|Thời hạn|Gửi|Báo cáo|Xong)\b")
+
+
 def _statement(text: str, start: int, end: int) -> tuple[str, str]:
     """A clause and its lead-in: a continuation clause states its subject and year at the start
     of its sentence ("Chỉ số SIPAS … năm 2020 đạt 78,88%; xếp thứ 60/63")."""
@@ -1083,6 +1087,10 @@ def _statement(text: str, start: int, end: int) -> tuple[str, str]:
     # (Điểm điều tra XHH …, trong đó điểm SIPAS đạt 7,83 điểm …)")
     stops = [line_start + m.end() for m in re.finditer(r"[.!?](?=\s*[^\s(])", text[line_start:end])]
     begin = max([b for b in stops if b <= start], default=line_start)
+    if _SUBJECTLESS.match(text, begin) and begin > line_start:
+        # "Xây dựng Kế hoạch triển khai … . Hoàn thành trước ngày 10/01/2023": the task is the
+        # sentence before
+        begin = max([b for b in stops if b < begin], default=line_start)
     # the statement's head (its subject) and the words just before the clause
     head_end = min(start, begin + LEAD_IN // 2)
     lead = f"{text[begin:head_end]} {text[max(head_end, start - LEAD_IN):start]}"

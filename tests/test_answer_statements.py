@@ -201,6 +201,24 @@ def test_the_issuer_is_cited_where_the_document_names_it(assistant):
         assert "CHỦ TỊCH" not in quote  # the signature names the office, not the issuer
 
 
+def test_a_subjectless_deadline_sentence_is_read_with_the_task_before_it():
+    text = ("b) Xây dựng Kế hoạch triển khai thực hiện của cơ quan, đơn vị. "
+            "Hoàn thành trước ngày 10/01/2023, gửi báo cáo về Ủy ban nhân dân tỉnh.")
+    start = text.index("Hoàn thành")
+    lead, _ = _statement(text, start, len(text))
+    assert "Xây dựng Kế hoạch triển khai" in lead
+    other = "Tổ chức hội nghị quán triệt kế hoạch. Tăng cường kiểm tra trước ngày 10/01/2023."
+    assert "hội nghị" not in _statement(other, other.index("Tăng cường"), len(other))[0]
+
+
+@pytest.mark.parametrize("question", [
+    "cac so nganh xay dung ke hoach trien khai truoc ngay nao",
+    "hạn hoàn thanh ke hoach trien khai cua cac so nganh",
+])
+def test_a_deadline_stated_after_its_task(assistant, question):
+    assert_cited(assistant.ask(question), "10/01/2023")
+
+
 def test_a_day_deadline_skips_year_cells(assistant):
     ans = assistant.ask("By what date must departments finish their own implementation plans under Plan 304?")
     assert ans.intent == "deadline"
