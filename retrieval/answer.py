@@ -1007,6 +1007,8 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
         if not change and fold(qual).split()[-1:] in (["tang"], ["giam"]) and \
                 re.match(r"\s*(?:so với|so cùng kỳ)", text[m.end():m.end() + 16]):
             score -= 4  # "đạt 82,33 điểm, tăng 1,53 điểm so với năm 2019": the score is 82,33
+        if not change and re.search(r"\bthêm\s+(?:\S+\s+)?$", text[max(0, m.start() - 16):m.start()]) and "thêm" not in qual:
+            score -= 4  # "có thêm ít nhất 01 đơn vị …, tổng số toàn tỉnh có 6/13 đơn vị": the total, unless more are asked
         core = num + unit if unit.startswith("%") else f"{num} {unit}".strip()
         value = f"{qual} {core}".strip()
         upto = re.match(r"\s*(?:đến|tới|–|-)\s*(\d+(?:[.,]\d+)*)\s*(%)?", text[m.end():])
@@ -1245,7 +1247,7 @@ _ASKS_LIST = re.compile(r"\b(nhung|cac) [^?]*\bnao\b|gom (nhung )?(gi|nao)|bao g
                         r"(nhiem vu|noi dung|giai phap|muc tieu) (trong tam|chu yeu|chinh)\b")
 _ASKS_AMOUNT = re.compile(r"\b(bao nhieu|how (much|many)|total|tong (so|cong|kinh phi)|what (percentage|share|amount)|"
                           r"so dien thoai|dien thoai|phone|telephone|hotline number)\b")
-_ASKS_CHANGE = re.compile(r"\b(tang|giam|so voi|chenh lech|increase\w*|decrease\w*|rise|fall|drop\w*|cut\w*|reduc\w*|"
+_ASKS_CHANGE = re.compile(r"\b(tang|giam|so voi|chenh lech|them|increase\w*|decrease\w*|rise|fall|drop\w*|cut\w*|reduc\w*|"
                           r"compared|change\w*|lower\w*|rais\w*|grow\w*|gain\w*)\b")
 _CURRENCY_ASKED = [(re.compile(r"\b(?:ty|trieu|nghin|ngan) dong\b|\bvnd\b"), r"đồng|VND"),
                    (re.compile(r"\busd\b|\bdollars?\b"), r"USD")]

@@ -103,6 +103,13 @@ def test_a_figure_due_by_a_quarter_answers_only_a_quarter_question():
     assert best_quantity("Tỷ lệ giải ngân đạt trên 90%.", period="quarter") == "đạt trên 90%"
 
 
+def test_an_increment_is_not_the_total_unless_more_is_asked():
+    text = ("có thêm ít nhất 01 đơn vị cấp huyện tự cân đối được ngân sách, "
+            "tổng số toàn tỉnh có 6/13 đơn vị cấp huyện tự cân đối được ngân sách")
+    assert best_quantity(text).startswith("6/13")
+    assert best_quantity(text, change=True).startswith("ít nhất 01")
+
+
 def test_a_question_for_a_day_wants_a_day():
     q = "Các sở phải hoàn thành trước ngày nào?"
     assert not deadline_fits(q, "Năm 2023")
