@@ -162,7 +162,7 @@ class Assistant:
     def content_terms(self, question: str, pq) -> list[str]:
         """Folded syllables that carry the question's topic (question words removed)."""
         if pq.lang == "en":
-            keys = syllables(" ".join(pq.expansions)) + [a.lower() for a in pq.acronyms]
+            keys = syllables(" ".join(e for e in pq.expansions if not _ASKING(e))) + [a.lower() for a in pq.acronyms]
             keys += re.findall(r"\d+", question)
             # words of the question the passages also use: Vietnamese typed inside it ("chuyên đề 6")
             # or loanwords ("website", "online", "top"), but not English glue ("to", "do", "an")
@@ -175,7 +175,8 @@ class Assistant:
         # an English word hints at several Vietnamese wordings; any one of them carries it
         groups = []
         for concept in pq.concepts:
-            alts = {tuple(dict.fromkeys(fold(k) for k in syllables(alt) if _is_content(k))) for alt in concept}
+            alts = {tuple(dict.fromkeys(fold(k) for k in syllables(alt) if _is_content(k)))
+                    for alt in concept if not _ASKING(alt)}
             alts = tuple(sorted(a for a in alts if a))
             if alts:
                 groups.append(alts)
@@ -871,6 +872,11 @@ class Terms(list):
     def __init__(self, words=(), groups=None):
         super().__init__(words)
         self.groups = tuple(groups) if groups is not None else tuple(((t,),) for t in self)
+
+
+def _ASKING(phrase: str) -> bool:
+    """A glossary wording of the question itself ("which body" → "sở nào"): what is asked, not what about."""
+    return fold(phrase).endswith(" nao")
 
 
 def _without(terms: list[str], drop: set[str]) -> list[str]:

@@ -250,3 +250,10 @@ def test_an_everyday_issue_date_question_gets_the_plans_date(assistant, question
 ])
 def test_everyday_wording_sets_the_intent(assistant, question, intent):
     assert assistant.ask(question).intent == intent
+
+
+def test_the_glossarys_question_wording_is_not_topic_evidence(assistant):
+    # "which body" → "cơ quan nào | đơn vị nào | sở nào": "sở" names what is asked, not what about
+    question = "Which body leads the publicity campaign for Resolution 124?"
+    terms = assistant.content_terms(question, assistant.searcher.parse(question))
+    assert "so" not in terms and "tuyen" in terms and "124" in terms
