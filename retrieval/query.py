@@ -154,18 +154,17 @@ def _synonym_patterns() -> dict[str, list[tuple[tuple[str, ...], object]]]:
 
 
 def _longest_matches(ftoks: tuple[str, ...], index: dict[str, list[tuple[tuple[str, ...], object]]]) -> list:
-    """Greedy longest matches of indexed phrases in ``ftoks``: the payloads, in order."""
-    found = []
-    i = 0
-    while i < len(ftoks):
-        for toks, payload in index.get(ftoks[i], ()):
-            if ftoks[i:i + len(toks)] == toks:
-                found.append(payload)
-                i += len(toks)
-                break
-        else:
-            i += 1
-    return found
+    """Non-overlapping matches of indexed phrases in ``ftoks``, longest first — in "đi kiểm tra
+    bất ngờ", "kiểm tra bất ngờ" wins over "đi kiểm tra" — their payloads in text order."""
+    found = [(i, len(toks), payload) for i in range(len(ftoks))
+             for toks, payload in index.get(ftoks[i], ()) if ftoks[i:i + len(toks)] == toks]
+    taken: set[int] = set()
+    chosen = []
+    for i, n, payload in sorted(found, key=lambda m: (-m[1], m[0])):
+        if taken.isdisjoint(range(i, i + n)):
+            taken.update(range(i, i + n))
+            chosen.append((i, payload))
+    return [payload for _i, payload in sorted(chosen, key=lambda m: m[0])]
 
 
 def match_synonyms(restored: str) -> list[tuple[str, str]]:

@@ -257,3 +257,13 @@ def test_the_glossarys_question_wording_is_not_topic_evidence(assistant):
     question = "Which body leads the publicity campaign for Resolution 124?"
     terms = assistant.content_terms(question, assistant.searcher.parse(question))
     assert "so" not in terms and "tuyen" in terms and "124" in terms
+
+
+@pytest.mark.parametrize("question", [
+    "Mỗi năm phải đi kiểm tra bất ngờ việc giải quyết thủ tục ở trung tâm hành chính công ít nhất mấy cuộc?",
+    "moi nam phai di kiem tra bat ngo viec giai quyet thu tuc o trung tam hanh chinh cong it nhat may cuoc",
+])
+def test_a_surprise_inspection_in_everyday_words(assistant, question):
+    ans = assistant.ask(question)
+    assert "02 cuộc/năm" in (ans.answer or ""), ans.answer
+    assert "đột xuất" in ans.citations[0].quote

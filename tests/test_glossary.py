@@ -147,3 +147,14 @@ def test_english_paraphrases_meet_the_passage_lexically(lexical_store):
 
 def test_function_words_alone_expand_to_nothing():
     assert parse_query("what is it about and how does it have all of them", None).expansions == []
+
+
+def test_the_longest_everyday_phrase_wins_where_two_overlap():
+    from tracuu.retrieval.query import match_synonyms
+
+    # "đi kiểm tra" (a visit) and "kiểm tra bất ngờ" (a surprise inspection) overlap: the longer says more
+    found = match_synonyms("mỗi năm phải có tối thiểu mấy lần đi kiểm tra bất ngờ")
+    assert ("kiểm tra bất ngờ", "kiểm tra đột xuất") in found
+    assert all(phrase != "đi kiểm tra" for phrase, _ in found)
+    assert ("mỗi năm", "hàng năm") in found  # a phrase elsewhere is kept, in text order
+    assert [p for p, _ in found] == ["mỗi năm", "kiểm tra bất ngờ"]
