@@ -23,6 +23,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 GOLD_DEV = DATA_DIR / "gold_dev.jsonl"
 GOLD_TEST = DATA_DIR / "gold_test.jsonl"
 THRESHOLDS = DATA_DIR / "thresholds.json"
+GOLD_PARA = DATA_DIR / "gold_para.jsonl"  # held-out everyday wording, written apart from the glossaries
+PARA_THRESHOLDS = DATA_DIR / "thresholds_para.json"
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
 

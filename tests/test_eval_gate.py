@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tracuu.eval.cli import answer_fn_for
 from tracuu.eval.harness import run_eval
-from tracuu.eval.loaders import GOLD_TEST, THRESHOLDS, load_questions
+from tracuu.eval.loaders import GOLD_PARA, GOLD_TEST, PARA_THRESHOLDS, THRESHOLDS, load_questions
 from tracuu.eval.report import check_thresholds, load_thresholds
 
 
@@ -15,6 +15,15 @@ def test_gold_test_split_meets_thresholds(assistant):
     thresholds = load_thresholds(THRESHOLDS)
     assert thresholds["min"]["accuracy"] > 0 and thresholds["min"]["hit@5"] > 0  # a gate, not a formality
     failures = check_thresholds(results, thresholds)
+    assert not failures, "below thresholds:\n" + "\n".join(failures)
+
+
+def test_paraphrase_check_set_stays_above_its_floor(assistant):
+    """Everyday wording written apart from the glossaries: the honest paraphrase figure."""
+    questions = load_questions(GOLD_PARA)
+    assert len(questions) >= 50 and all(q.get("paraphrase") for q in questions)
+    results = run_eval(questions, answer_fn_for(assistant, "hybrid"), mode="hybrid")
+    failures = check_thresholds(results, load_thresholds(PARA_THRESHOLDS))
     assert not failures, "below thresholds:\n" + "\n".join(failures)
 
 
