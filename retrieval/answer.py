@@ -443,6 +443,11 @@ class Assistant:
             words, percent = asked.unit_hint
             if a.target and not (percent is False and words and not words & set(fold(a.target).split())):
                 return a.target
+            # "Số ngày chờ đợi để nhận được thông tin … | 5": the task names what a bare target counts
+            counted = re.match(r"\s*Số (?:lượng )?(\w+)", a.task)
+            if a.target and re.fullmatch(r"\d+(?:[.,]\d+)?", a.target.strip()) and counted \
+                    and fold(counted.group(1)) in words:
+                return f"{a.target.strip()} {counted.group(1)}"
             # "trong bao nhiêu ngày?" counts days, which may sit in the task or time cell
             # ("Trong thời hạn 30 ngày …") rather than in the target cell ("100%")
             relevance = lambda ctx: self.coverage(asked.terms, ctx)

@@ -79,7 +79,7 @@ _PATTERNS: list[tuple[Intent, str]] = [
                       rf"dinh ky|bao lau|schedul\w*|(which|what) (period|phase|stage)|giai doan nao|thoi ky nao){_E}"),
     (Intent.TARGET, rf"{_W}(bao nhieu|ty le|ti le|so luong|dat (muc|bao nhieu)|diem so|phan tram|thu may|xep thu|"
                     rf"xep hang|hang may|rank\w*|diem dinh huong|"
-                    rf"may (doanh nghiep|sang kien|cuoc|lan)|how many|how much|what percentage|percent\w*|"
+                    rf"may (doanh nghiep|sang kien|cuoc|lan|ngay|thang|tuan|gio|phan tram)|how many|how much|what percentage|percent\w*|"
                     rf"what share|(what|which) (target|goal|rate|score|level|value|ratio|proportion)s?|"
                     rf"what is the (target|goal|rate|score|ratio|proportion)|"
                     # an achieved figure: "What was Quang Binh's SIPAS index in 2020?"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import CORPUS, DOC_1886
+from tests.conftest import CORPUS, DOC_1886, DOC_QT
 from tracuu.cli import main
 from tracuu.index.store import Store
 from tracuu.ingest.pipeline import Ingestor
@@ -267,3 +267,16 @@ def test_a_surprise_inspection_in_everyday_words(assistant, question):
     ans = assistant.ask(question)
     assert "02 cuộc/năm" in (ans.answer or ""), ans.answer
     assert "đột xuất" in ans.citations[0].quote
+
+
+@pytest.mark.parametrize("question", [
+    "Theo Văn phòng UBND tỉnh Quảng Trị, số ngày chờ đợi để nhận được thông tin là bao nhiêu ngày?",
+    "so ngay cho doi de nhan duoc thong tin van ban yeu cau o quang tri la may ngay",
+    "How many days should firms in Quang Tri wait to receive requested information?",
+])
+def test_a_bare_target_is_counted_in_what_its_task_names(assistant, question):
+    # the row "Số ngày chờ đợi để nhận được thông tin, văn bản yêu cầu (Trung vị) | 5": 5 days,
+    # not the percentage of the row beside it
+    ans = assistant.ask(question)
+    assert not ans.abstained and "5 ngày" in ans.answer, ans.answer
+    assert "Số ngày chờ đợi" in ans.citations[0].quote and ans.citations[0].doc_id == DOC_QT
