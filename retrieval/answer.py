@@ -837,10 +837,10 @@ class Assistant:
         if intent == Intent.DEADLINE:
             m = re.search(r"Thời gian(?: thực hiện| hoàn thành)?\s*:\s*([^\n]+?)\.?\s*$", sent)
             # a bare date right after an act's number is the act's date ("Nghị quyết số 124/NQ-HĐND
-            # ngày 04/11/2022"), not a time for the task
+            # ngày 04/11/2022"), not a time for the task, nor is the baseline of a comparison ("giảm 10% biên chế so với năm 2021")
             found = [m.group(1).strip()] if m else [
                 d.group(1).strip() for d in _DEADLINE.finditer(sent)
-                if not (d.group(1)[:1] in "nN" and re.search(r"\d+/[^\s,;]+\s*$", sent[:d.start()]))]
+                if not (d.group(1)[:1] in "nN" and re.search(r"(?:\d+[/-][^\s,;]+|so với(?: cùng kỳ)?)\s*$", sent[:d.start()]))]
             # the first time expression of the asked kind ("trước ngày nào?" wants a day)
             return next((v for v in found if asked.accept(v)), None)
         if intent == Intent.TARGET:

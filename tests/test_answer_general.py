@@ -58,3 +58,16 @@ def test_an_acts_date_is_not_a_tasks_deadline(assistant):
                      "cac so nganh xay dung ke hoach trien khai truoc ngay nao"):
         ans = assistant.ask(question)
         assert "04/11/2022" not in (ans.answer or ""), ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Thời gian thực hiện: Giảm tối thiểu 10% số lượng đơn vị sự nghiệp công lập và 10% biên chế sự nghiệp ở Quảng Ninh là khi nào?",
+    "giam toi thieu 10% so luong don vi su nghiep cong lap thuc hien khi nao",
+    "When must Quang Ninh cut 10% of its public service units?",
+])
+def test_a_baseline_year_or_an_acts_date_is_not_a_deadline(assistant, question):
+    # "… so với năm 2021" dates the baseline; "Nghị quyết số 19-NQ/TW ngày 25/10/2017" the act
+    ans = assistant.ask(question)
+    assert not ans.abstained and ans.intent == "deadline", ans.message
+    assert "2021" not in ans.answer and "2017" not in ans.answer, ans.answer
+    assert any(w in ans.answer for w in ("Hàng năm", "2025")), ans.answer
