@@ -61,3 +61,19 @@ def test_squad_style_set_is_ingested_and_answered(tmp_path):
     overall = results["overall"]
     assert overall["hit@1"] == 1.0
     assert overall["accuracy"] >= 0.75 and overall["abstention_recall"] == 1.0
+
+
+def test_every_appendix_row_answers_questions_about_its_own_cells(assistant):
+    """Probe: for every responsibility record, who leads it, when it is due and its target, asked
+    from the row's task; the answer must hold the row's cell (floors set just under the figures
+    when the probe was added: lead .95, deadline .95, target 1.0 of 175 / 151 / 18 rows)."""
+    from tracuu.eval.probe import record_questions
+
+    questions = record_questions(assistant.assignments.values(), assistant.documents)
+    results = run_eval(questions, answer_fn_for(assistant, "hybrid"), mode="hybrid")
+    by_type = results["slices"]
+    assert by_type["type:lead"]["n"] >= 150 and by_type["type:deadline"]["n"] >= 120
+    assert by_type["type:lead"]["accuracy"] >= 0.93, by_type["type:lead"]
+    assert by_type["type:deadline"]["accuracy"] >= 0.93, by_type["type:deadline"]
+    assert by_type["type:target"]["accuracy"] >= 0.9, by_type["type:target"]
+    assert results["overall"]["false_abstention_rate"] <= 0.03
