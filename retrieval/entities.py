@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracuu.normalize import fold
+from tracuu.normalize import fold, search_key
 
 PROVINCES = [
     "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
@@ -18,8 +18,29 @@ PROVINCES = [
     "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "TP. Hồ Chí Minh",
     "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Huế", "Hồ Chí Minh",
 ]
-_PROVINCE_FOLDED = sorted(((fold(p).replace(" - ", " ").replace("tp. ", ""), p) for p in PROVINCES),
-                          key=lambda x: -len(x[0]))
+# each province as its words, accents kept ("hòa", "bình"): a typed word must fold to the same
+# letters and, where the user typed accents, carry the same ones
+_PROVINCE_WORDS = [(tuple(re.findall(r"\w+", search_key(p).replace("tp. ", ""))), p) for p in PROVINCES]
+
+
+def _provinces(question: str) -> list[str]:
+    """Provinces named in ``question``. Overlapping readings of unaccented words go to the longer
+    name, then the later one: "truc tuyen quang ninh" is "trực tuyến Quảng Ninh", not Tuyên Quang."""
+    typed = re.findall(r"\w+", search_key(question))
+    folded = [fold(t) for t in typed]
+    found = []
+    for words, name in _PROVINCE_WORDS:
+        n, keys = len(words), [fold(w) for w in words]
+        for i in range(len(typed) - n + 1):
+            if folded[i:i + n] == keys and all(t == f or t == w for t, f, w in zip(typed[i:i + n], folded[i:i + n], words)):
+                found.append((i, n, name))
+    taken: set[int] = set()
+    out = []
+    for i, n, name in sorted(found, key=lambda m: (-m[1], -m[0])):
+        if taken.isdisjoint(range(i, i + n)):
+            taken.update(range(i, i + n))
+            out.append((i, name))
+    return list(dict.fromkeys(name for _i, name in sorted(out)))
 
 INDEX_NAMES = {"pci", "dti", "sipas", "papi", "ddci", "par", "par index", "ict index", "pgi"}
 
@@ -40,11 +61,7 @@ class Entities:
 def find_entities(question: str) -> Entities:
     q = fold(question)
     ents = Entities()
-    rest = " " + " ".join(re.findall(r"\w+", q)) + " "
-    for folded, name in _PROVINCE_FOLDED:
-        if f" {folded} " in rest or f" tinh {folded} " in rest:
-            ents.provinces.append(name)
-            rest = rest.replace(f" {folded} ", " ")
+    ents.provinces = _provinces(question)
     for m in _DOC_NUMBER.finditer(q):
         # "Nghị quyết 124/NQ-HĐND" names the act a plan implements, not the plan asked about
         if m.group(3).lower().startswith(("kh", "qd", "cv")):

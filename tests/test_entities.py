@@ -1,0 +1,36 @@
+"""The entities a question pins down (provinces above all: a question about a province the
+documents never cover must be refused), read from accented, half-accented and unaccented text."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracuu.retrieval.entities import find_entities
+
+
+@pytest.mark.parametrize("question,provinces", [
+    ("Ai chủ trì chỉ số DTI của tỉnh Tuyên Quang?", ["Tuyên Quang"]),
+    ("ai chu tri chi so DTI cua tinh tuyen quang", ["Tuyên Quang"]),
+    ("Ke hoach cua tinh Thua Thien Hue", ["Thừa Thiên Huế"]),
+    ("Bà Rịa – Vũng Tàu có kế hoạch nào?", ["Bà Rịa - Vũng Tàu"]),
+    ("so sanh quang ninh va quang binh", ["Quảng Ninh", "Quảng Bình"]),
+    ("Thanh Hoá", ["Thanh Hóa"]),  # the other tone placement
+])
+def test_provinces_in_any_typing(question, provinces):
+    assert find_entities(question).provinces == provinces
+
+
+@pytest.mark.parametrize("question", [
+    "Cơ quan nào chủ trì cung cấp dịch vụ công trực tuyến (Quảng Ninh)?",
+    "co quan nao chu tri dich vu cong truc tuyen quang ninh",
+    "dịch vụ công trực tuyến Quảng Ninh đạt bao nhiêu phần trăm",
+])
+def test_online_is_not_a_province(question):
+    # "trực tuyến Quảng Ninh" folds to "truc tuyen quang ninh", which also spells "Tuyên Quang"
+    assert find_entities(question).provinces == ["Quảng Ninh"]
+
+
+def test_online_services_of_quang_ninh_are_answered_not_refused(assistant):
+    ans = assistant.ask("co quan nao chu tri cung cap dich vu cong truc tuyen toan trinh quang ninh")
+    assert not ans.abstained, ans.message
+    assert "Sở Thông tin và Truyền thông" in ans.answer
