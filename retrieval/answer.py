@@ -87,7 +87,7 @@ _QUANTITY = re.compile(
     rf"(%(?:\s*trở lên)?|(?:điểm|tỷ USD|tỷ đồng|triệu đồng|bậc|lần|cuộc|sáng kiến|doanh nghiệp|cơ sở dữ liệu|"
     rf"đơn vị|hồ sơ|thủ tục|ngày|giờ|tháng|người|triệu|nghìn|tỷ|km²|km2|km|m²|ha|kg|tấn|USD|đồng)"
     rf"(?:/[^\s,.;:()]+| (?!(?:so|với|và|của|trong|theo|được|đã|sẽ|là|tại|ở|để|khi|thì|hoặc|từ|đến|trước|sau|năm|"
-    rf"giảm|tăng)\b)[^\s,.;:()]+){{0,3}})?",  # "doanh nghiệp thành lập mới", "lần/doanh nghiệp/năm"; not "điểm so với năm"
+    rf"giảm|tăng|vào|cho|về|nay|này|như|nhằm|bằng)\b)[^\s,.;:()]+){{0,3}})?",  # "doanh nghiệp thành lập mới", "lần/doanh nghiệp/năm"; not "điểm so với năm"
     re.IGNORECASE,
 )
 _DEADLINE = re.compile(
@@ -989,11 +989,17 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
     ``with_score`` returns ``(value, score)`` so numbers read from different cells can be compared."""
     best, best_score = None, -1.0
     words, percent = hint
-    for m in _QUANTITY.finditer(text):
+    found = list(_QUANTITY.finditer(text))
+    # a number's context ends where a neighbouring figure's begins ("diện tích 3.359,82 km² và dân
+    # số khoảng 8,4 triệu người": "dân số" belongs to 8,4; a bare year is not a figure)
+    edges = [(m.start(), m.end()) for m in found if m.group(3) or not re.fullmatch(r"(19|20)\d\d", m.group(2).replace(" ", ""))]
+    for m in found:
         qual, num, unit = m.group(1).strip(), m.group(2).replace(" ", ""), (m.group(3) or "").strip()
         before = text[max(0, m.start() - 14): m.start()]
         after = text[m.end(2): m.end(2) + 2]
-        if re.search(r"(số|năm|ngày|tháng|quý|Nghị quyết|Quyết định|mức độ|cấp|/|\()\s*$", before, re.IGNORECASE) \
+        # "số 124", "năm 2025" name, not count ("dân số khoảng 8,4 triệu", "tổng số 6/13" do count)
+        if re.search(r"((?<!dân )(?<!tổng )(?<!hệ )số|năm|ngày|tháng|quý|Nghị quyết|Quyết định|mức độ|cấp|/|\()\s*$",
+                     before, re.IGNORECASE) \
                 and not unit.startswith("%"):
             continue
         if after.startswith(("/", "-")) and "/" not in num or re.fullmatch(r"(19|20)\d\d", num) and not unit:
@@ -1007,7 +1013,11 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
             continue  # item numbering "6.1.1", "7.2" (a thousands group has three digits: "10.000")
         score = (2 if unit.startswith("%") else 1 if unit else 0) + (1 if qual else 0) + (1 if "/" in num else 0)
         if relevance is not None:
-            score += 10 * relevance(text[max(0, m.start() - 60): m.end() + 30])
+            left = max([max(0, m.start() - 60)] + [e for s, e in edges if e <= m.start()])
+            # … and the words after a figure up to the next one name that one ("… và dân số khoảng 8,4")
+            nxt = re.search(r"[,;]|\svà\s", text[m.end():m.end() + 30])
+            right = min([m.end() + (nxt.start() if nxt else 30)] + [s for s, e in edges if s >= m.end()])
+            score += 10 * relevance(text[left:right])
         named_words = words & set(fold(unit).split())
         if named_words:
             score += 2 + len(named_words)  # "102 tiêu chí thành phần" names more of the asked words than "43 tiêu chí"

@@ -11,7 +11,7 @@ from tracuu.ingest.pipeline import Ingestor
 
 HANOI = """Hà Nội
 
-Hà Nội là thủ đô của nước Cộng hòa Xã hội chủ nghĩa Việt Nam. Thành phố nằm ở phía tây bắc của trung tâm vùng đồng bằng châu thổ sông Hồng.
+Hà Nội là thủ đô của nước Cộng hòa Xã hội chủ nghĩa Việt Nam. Thành phố nằm ở phía tây bắc của trung tâm vùng đồng bằng châu thổ sông Hồng. Hà Nội có diện tích 3.359,82 km² và dân số khoảng 8,4 triệu người vào năm 2022.
 
 Năm 1010, vua Lý Thái Tổ dời đô từ Hoa Lư về Đại La và đổi tên thành Thăng Long. Năm 1831, vua Minh Mạng đặt tên là Hà Nội. Ngày 29 tháng 5 năm 2008, Quốc hội quyết định mở rộng địa giới hành chính thủ đô, sáp nhập toàn bộ tỉnh Hà Tây vào Hà Nội.
 
@@ -40,6 +40,17 @@ def prose_assistant(tmp_path_factory, embedder):
 def test_dates_in_prose(prose_assistant, question, expected):
     ans = prose_assistant.ask(question)
     assert ans.intent == "deadline"
+    assert_cited(ans, expected)
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Hà Nội có dân số bao nhiêu?", "khoảng 8,4 triệu người"),  # "dân số" names the figure after it
+    ("ha noi co dan so bao nhieu", "khoảng 8,4 triệu người"),
+    ("Diện tích Hà Nội là bao nhiêu?", "3.359,82 km²"),
+])
+def test_each_figure_of_a_sentence_is_read_with_its_own_words(prose_assistant, question, expected):
+    ans = prose_assistant.ask(question)
+    assert ans.intent == "target"
     assert_cited(ans, expected)
 
 
