@@ -20,7 +20,7 @@ from tracuu.index.store import Store
 from tracuu.normalize import fold, syllables
 from tracuu.records import Answer, Assignment, Chunk, Citation, Document, Hit
 from tracuu.retrieval.entities import Entities, find_entities, number_matches
-from tracuu.retrieval.intent import DocFact, Intent, detect_intent
+from tracuu.retrieval.intent import DAY_OF_ACT, DocFact, Intent, detect_intent
 from tracuu.retrieval.query import acronym_pairs, is_english_function_word, is_vi_syllable, load_acronyms, parse_query
 from tracuu.retrieval.search import Filters, Searcher
 
@@ -1288,7 +1288,7 @@ def unit_fits(question: str, value: str) -> bool:
 
 
 # "trước ngày nào?" wants a day ("trước ngày 20/12 hàng năm"), not "Năm 2023" or "2025-2030"
-_DAY_ASKED = re.compile(r"\b(ngay nao|truoc ngay|vao ngay|ngay may|what date|which date|what day|which day)\b")
+_DAY_ASKED = re.compile(rf"\b(ngay nao|truoc ngay|vao ngay|ngay may|what date|which date|what day|which day)\b|{DAY_OF_ACT}")
 
 
 # "How often at most …?", "tối đa mấy lần?" wants a count of times, not "Thường xuyên"

@@ -58,12 +58,16 @@ _DOCFACT = {
 # Precedence: the first matching pattern wins. "Which department coordinates and monitors the
 # plan?" asks for the focal point (a lead); "coordinates with", "coordinating agencies" ask partners. Strong cues ("chủ trì", "bao nhiêu") beat
 # weak ones ("ai", "mục tiêu"), so "Ai chủ trì mục tiêu DTI?" is a lead question.
+# "ngày báo cáo định kỳ …?", "ngày nộp kế hoạch …?": a question opening on the day of an act asks for that day
+DAY_OF_ACT = r"^ngay (bao cao|nop|gui|hoan thanh|trinh|tong hop)\b"
+
 _PATTERNS: list[tuple[Intent, str]] = [
     # "By how much must … cut direct budget support …" asks a number, whatever it is about
     (Intent.TARGET, rf"{_W}(by how much|how much|what percentage){_E}"),
     # "Sở Tài chính phối hợp với Sở Nội vụ … trước ngày nào?" asks a day, whoever is named
     (Intent.DEADLINE, rf"{_W}(ngay nao|thang nao|quy nao|truoc ngay|by what date|(what|which) (date|day)|khi nao|bao gio|"
-                      rf"han hoan thanh|han chot|han cuoi|hom nao|truoc hom|den bao gio|cham nhat (la )?(ngay|khi|luc) nao){_E}"),
+                      rf"han hoan thanh|han chot|han cuoi|hom nao|truoc hom|den bao gio|cham nhat (la )?(ngay|khi|luc) nao){_E}|"
+                      rf"{DAY_OF_ACT}"),
     (Intent.PARTNER, rf"{_W}(phoi hop|cung thuc hien|ho tro thuc hien|coordinat\w* with|coordinating (agenc|bod|unit|department|partner)\w*|in coordination|(?<!budget )(?<!direct )support(s|ing)?|partner\w*|"
                      rf"work(s|ing)? with|co-?operat\w*|collaborat\w*|cung tham gia|tham gia cung|cung lam|gop suc|giup suc|"
                      # "ngoài Văn phòng UBND tỉnh còn đơn vị nào …?": the others, beside the one named

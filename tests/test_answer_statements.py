@@ -226,6 +226,17 @@ def test_a_deadline_stated_after_its_task(assistant, question):
     assert_cited(assistant.ask(question), "10/01/2023")
 
 
+@pytest.mark.parametrize("question", [
+    "ngày bao cao dinh ky ke hoach thực hiện nghị quyết 131",
+    "ngày nộp báo cáo kết quả thực hiện nghị quyết 131 hàng quý",
+    "ngay bao cao ket qua thuc hien ke hoach 131 hang quy",
+])
+def test_a_question_opening_on_the_day_of_an_act_wants_a_day(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.intent == "deadline"
+    assert_cited(ans, "ngày 18 tháng cuối quý")
+
+
 def test_a_day_deadline_skips_year_cells(assistant):
     ans = assistant.ask("By what date must departments finish their own implementation plans under Plan 304?")
     assert ans.intent == "deadline"
