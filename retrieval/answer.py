@@ -162,7 +162,7 @@ class Assistant:
     def content_terms(self, question: str, pq) -> list[str]:
         """Folded syllables that carry the question's topic (question words removed)."""
         if pq.lang == "en":
-            keys = syllables(" ".join(e for e in pq.expansions if not _ASKING(e))) + [a.lower() for a in pq.acronyms]
+            keys = syllables(" ".join(e for e in pq.expansions if not _is_question_wording(e))) + [a.lower() for a in pq.acronyms]
             keys += re.findall(r"\d+", question)
             # words of the question the passages also use: Vietnamese typed inside it ("chuyên đề 6")
             # or loanwords ("website", "online", "top"), but not English glue ("to", "do", "an")
@@ -176,7 +176,7 @@ class Assistant:
         groups = []
         for concept in pq.concepts:
             alts = {tuple(dict.fromkeys(fold(k) for k in syllables(alt) if _is_content(k)))
-                    for alt in concept if not _ASKING(alt)}
+                    for alt in concept if not _is_question_wording(alt)}
             alts = tuple(sorted(a for a in alts if a))
             if alts:
                 groups.append(alts)
@@ -879,7 +879,7 @@ class Terms(list):
         self.groups = tuple(groups) if groups is not None else tuple(((t,),) for t in self)
 
 
-def _ASKING(phrase: str) -> bool:
+def _is_question_wording(phrase: str) -> bool:
     """A glossary wording of the question itself ("which body" → "sở nào"): what is asked, not what about."""
     return fold(phrase).endswith(" nao")
 
