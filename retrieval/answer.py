@@ -120,8 +120,6 @@ class _Asked:
     """What one question asks, read once by ``ask`` and handed to the helpers that weigh
     candidates: kept off the Assistant, which concurrent requests share."""
 
-    question: str
-    folded: str
     terms: list[str]  # what numbers in records and sentences are weighed against
     unit_hint: tuple[set[str], bool | None]
     accept: Callable[[str], bool]  # whether a value is of the asked kind
@@ -256,7 +254,7 @@ class Assistant:
         # a province or plan number already enforced by the filters is not topic evidence
         enforced = set(fold(" ".join(ents.provinces + ents.doc_numbers)).replace("/", " ").replace("-", " ").split())
         terms = _without(terms, enforced) or terms
-        asked = _Asked(question, fq, terms, hint, accept, quantity, _IDENT.search(fq),
+        asked = _Asked(terms, hint, accept, quantity, _IDENT.search(fq),
                        plain_who=intent == Intent.LEAD and not _LEAD_VERB.search(fq),
                        asks_via=bool(re.search(r"\b(thong qua|qua (co quan|don vi)|through|via)\b", fq)),
                        act=act_wanted(question) if intent == Intent.ACT else None)
@@ -338,9 +336,10 @@ class Assistant:
         if not supports:
             return answer
         best = supports[0]
-        threshold = self.abstain_below * (0.8 if english else 1.0)
+        threshold = self.abstain_below
         if best.chunk is not None and best.chunk.chunk_id in {h.chunk_id for h in hits[:RESCUE_RANKS]}:
-            threshold = min(threshold, RESCUE_BELOW * (0.8 if english else 1.0))
+            threshold = min(threshold, RESCUE_BELOW)
+        threshold *= 0.8 if english else 1.0
         if intent != Intent.DOCFACT and best.coverage < threshold:
             answer.confidence = round(best.coverage, 3)
             return answer
@@ -726,16 +725,15 @@ class Assistant:
         qf = f" {_agency_key(question)} "
         at = {}
         for a in self._agency_sections():
-            hits = [qf.find(f" {k} ") for k in (a, a.replace(" tinh", "")) if f" {k} " in qf]
-            if hits:
-                at[a] = min(hits)
+            found = [qf.find(f" {k} ") for k in (a, a.replace(" tinh", "")) if f" {k} " in qf]
+            if found:
+                at[a] = min(found)
         # the agency the question is about comes first ("Cổng Thông tin điện tử … có nhiệm vụ gì trong
         # kế hoạch của Văn phòng UBND tỉnh?"); of names starting there, the longest
         return min(at, key=lambda a: (at[a], -len(a))) if at else None
 
     def _agency_sentence(self, agency: str, hits: list[Hit], rest: list[str]) -> _Support | None:
         best = None
-        key = agency
         for h in hits[:10]:
             if h.kind == "meta":
                 continue
@@ -743,7 +741,7 @@ class Assistant:
             for m in _SENT.finditer(doc.text[h.start:h.end]):
                 sent = m.group(0)
                 said = _agency_key(sent)
-                if key not in said or len(said) < len(key) + 15:
+                if agency not in said or len(said) < len(agency) + 15:
                     continue  # the agency's heading alone says nothing it does
                 cov = self.coverage(rest, sent)
                 if best is None or cov > best.coverage:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from tracuu.normalize import fold, search_key
+from tracuu.retrieval.query import non_overlapping
 
 PROVINCES = [
     "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
@@ -20,7 +21,8 @@ PROVINCES = [
 ]
 # each province as its words, accents kept ("hòa", "bình"): a typed word must fold to the same
 # letters and, where the user typed accents, carry the same ones
-_PROVINCE_WORDS = [(tuple(re.findall(r"\w+", search_key(p).replace("tp. ", ""))), p) for p in PROVINCES]
+_PROVINCE_WORDS = [(words, [fold(w) for w in words], p) for p in PROVINCES
+                   for words in [tuple(re.findall(r"\w+", search_key(p).replace("tp. ", "")))]]
 
 
 def _provinces(question: str) -> list[str]:
@@ -29,18 +31,13 @@ def _provinces(question: str) -> list[str]:
     typed = re.findall(r"\w+", search_key(question))
     folded = [fold(t) for t in typed]
     found = []
-    for words, name in _PROVINCE_WORDS:
-        n, keys = len(words), [fold(w) for w in words]
+    for words, keys, name in _PROVINCE_WORDS:
+        n = len(words)
         for i in range(len(typed) - n + 1):
             if folded[i:i + n] == keys and all(t == f or t == w for t, f, w in zip(typed[i:i + n], folded[i:i + n], words)):
                 found.append((i, n, name))
-    taken: set[int] = set()
-    out = []
-    for i, n, name in sorted(found, key=lambda m: (-m[1], -m[0])):
-        if taken.isdisjoint(range(i, i + n)):
-            taken.update(range(i, i + n))
-            out.append((i, name))
-    return list(dict.fromkeys(name for _i, name in sorted(out)))
+    return list(dict.fromkeys(name for _i, name in non_overlapping(found, prefer_later=True)))
+
 
 INDEX_NAMES = {"pci", "dti", "sipas", "papi", "ddci", "par", "par index", "ict index", "pgi"}
 

@@ -55,12 +55,12 @@ _DOCFACT = {
                       rf"province (is|was) (it|the plan|this)){_E}",
 }
 
-# Precedence: the first matching pattern wins. "Which department coordinates and monitors the
-# plan?" asks for the focal point (a lead); "coordinates with", "coordinating agencies" ask partners. Strong cues ("chủ trì", "bao nhiêu") beat
-# weak ones ("ai", "mục tiêu"), so "Ai chủ trì mục tiêu DTI?" is a lead question.
 # "ngày báo cáo định kỳ …?", "ngày nộp kế hoạch …?": a question opening on the day of an act asks for that day
 DAY_OF_ACT = r"^ngay (bao cao|nop|gui|hoan thanh|trinh|tong hop)\b"
 
+# Precedence: the first matching pattern wins. "Which department coordinates and monitors the
+# plan?" asks for the focal point (a lead); "coordinates with", "coordinating agencies" ask partners. Strong cues ("chủ trì", "bao nhiêu") beat
+# weak ones ("ai", "mục tiêu"), so "Ai chủ trì mục tiêu DTI?" is a lead question.
 _PATTERNS: list[tuple[Intent, str]] = [
     # "By how much must … cut direct budget support …" asks a number, whatever it is about
     (Intent.TARGET, rf"{_W}(by how much|how much|what percentage){_E}"),

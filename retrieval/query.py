@@ -153,18 +153,25 @@ def _synonym_patterns() -> dict[str, list[tuple[tuple[str, ...], object]]]:
     return _phrase_index((phrase, (phrase, i)) for i, (phrases, _) in enumerate(_synonym_rows()) for phrase in phrases)
 
 
+def non_overlapping(found: list[tuple[int, int, object]], prefer_later: bool = False) -> list[tuple[int, object]]:
+    """Of phrase matches ``(first word, word count, payload)``, those that do not overlap, the
+    longest first (ties to the earlier one, or with ``prefer_later`` the later one): ``(first
+    word, payload)`` in text order."""
+    taken: set[int] = set()
+    chosen = []
+    for i, n, payload in sorted(found, key=lambda m: (-m[1], -m[0] if prefer_later else m[0])):
+        if taken.isdisjoint(range(i, i + n)):
+            taken.update(range(i, i + n))
+            chosen.append((i, payload))
+    return sorted(chosen, key=lambda m: m[0])
+
+
 def _longest_matches(ftoks: tuple[str, ...], index: dict[str, list[tuple[tuple[str, ...], object]]]) -> list:
     """Non-overlapping matches of indexed phrases in ``ftoks``, longest first — in "đi kiểm tra
     bất ngờ", "kiểm tra bất ngờ" wins over "đi kiểm tra" — their payloads in text order."""
     found = [(i, len(toks), payload) for i in range(len(ftoks))
              for toks, payload in index.get(ftoks[i], ()) if ftoks[i:i + len(toks)] == toks]
-    taken: set[int] = set()
-    chosen = []
-    for i, n, payload in sorted(found, key=lambda m: (-m[1], m[0])):
-        if taken.isdisjoint(range(i, i + n)):
-            taken.update(range(i, i + n))
-            chosen.append((i, payload))
-    return [payload for _i, payload in sorted(chosen, key=lambda m: m[0])]
+    return [payload for _i, payload in non_overlapping(found)]
 
 
 def match_synonyms(restored: str) -> list[tuple[str, str]]:
