@@ -23,16 +23,20 @@ DOC_1886 = "002-62578f1bc7ff1908"
 DOC_131 = "003-fc34b6e3cdc17385"
 
 
-def assert_cited(ans, expected: str, doc_id: str | None = None) -> None:
-    """The answer holds ``expected`` and its first citation quotes it (from ``doc_id``)."""
+def assert_cited(ans, expected: str, doc_id: str | None = None, intent: str | None = None):
+    """The answer (of ``intent``) holds ``expected`` and its first citation quotes it (from
+    ``doc_id``); the answer is returned for further checks."""
     from tracuu.normalize import match_key
 
+    if intent is not None:
+        assert ans.intent == intent
     assert not ans.abstained, ans.message
     assert match_key(expected) in match_key(ans.answer), ans.answer
     assert ans.citations, ans.answer
     assert match_key(expected) in match_key(ans.citations[0].quote), ans.citations[0].quote
     if doc_id is not None:
         assert ans.citations[0].doc_id == doc_id, ans.citations[0]
+    return ans
 
 
 def overwrite_middle(path: Path, data: bytes) -> None:

@@ -38,9 +38,7 @@ def prose_assistant(tmp_path_factory, embedder):
     ("Quốc hội quyết định mở rộng địa giới hành chính thủ đô vào ngày nào?", "29 tháng 5 năm 2008"),  # a bare date
 ])
 def test_dates_in_prose(prose_assistant, question, expected):
-    ans = prose_assistant.ask(question)
-    assert ans.intent == "deadline"
-    assert_cited(ans, expected)
+    assert_cited(prose_assistant.ask(question), expected, intent="deadline")
 
 
 @pytest.mark.parametrize("question,expected", [
@@ -49,9 +47,7 @@ def test_dates_in_prose(prose_assistant, question, expected):
     ("Diện tích Hà Nội là bao nhiêu?", "3.359,82 km²"),
 ])
 def test_each_figure_of_a_sentence_is_read_with_its_own_words(prose_assistant, question, expected):
-    ans = prose_assistant.ask(question)
-    assert ans.intent == "target"
-    assert_cited(ans, expected)
+    assert_cited(prose_assistant.ask(question), expected, intent="target")
 
 
 def test_prose_open_question_is_answered_by_its_sentence(prose_assistant):
