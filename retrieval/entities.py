@@ -53,6 +53,7 @@ class Entities:
     doc_numbers: list[str] = field(default_factory=list)  # "304" or "304/KH-UBND" as typed (folded)
     years: list[int] = field(default_factory=list)
     index_names: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # other proper names, folded ("ho tay", "cau long bien")
 
 
 def find_entities(question: str) -> Entities:
@@ -69,7 +70,43 @@ def find_entities(question: str) -> Entities:
     ents.years = sorted({int(y) for y in _YEAR.findall(q)})
     words = set(re.findall(r"[a-z]+", q))
     ents.index_names = sorted(n for n in INDEX_NAMES if n in words or (" " in n and n in q))
+    ents.names = proper_names(question)
     return ents
+
+
+# words a question may open on, capitalised only because they open it ("Theo Kế hoạch …")
+_OPENERS = set("theo trong tai o ai khi nam ngay nhung cac de vi sau truoc tu den viec muc chi co the cho "
+               "tren duoi ngoai gan hien dau cuoi nguoi ten so bao".split())
+
+
+def proper_names(question: str) -> list[str]:
+    """Runs of two or more capitalised words ("Hồ Tây", "Cầu Long Biên", "Nguyễn Du"), folded:
+    a name the question pins down, which an answer's own passage must also name. Acronyms
+    (UBND, PCI) and provinces are checked on their own."""
+    words = list(re.finditer(r"[^\W\d_]+", question))
+    runs, run = [], []
+    for i, m in enumerate(words):
+        w = m.group(0)
+        title = w[0].isupper() and not w.isupper()
+        if title and not (i == 0 and fold(w) in _OPENERS):
+            adjacent = run and question[words[i - 1].end():m.start()].strip() == ""
+            run = run + [w] if adjacent else [w]
+            if len(run) >= 2:
+                runs.append(run)
+        else:
+            run = []
+    found = []
+    for r in runs:  # the longest run through each word
+        name = fold(" ".join(r))
+        found = [f for f in found if f not in name] + ([name] if not any(name in f for f in found) else [])
+    # a province inside a run ("Sở Công Thương Quảng Ninh") is its own entity: the rest is the name
+    provinces = [fold(p) for p in _provinces(question)]
+    names = []
+    for n in found:
+        for p in provinces:
+            n = re.sub(rf"(?<![a-z]){re.escape(p)}(?![a-z])", "|", n)
+        names += [part.strip() for part in n.split("|") if len(part.split()) >= 2]
+    return list(dict.fromkeys(names))
 
 
 def number_matches(typed: str, doc_number: str | None) -> bool:

@@ -80,10 +80,12 @@ _PATTERNS: list[tuple[Intent, str]] = [
     (Intent.DEADLINE, rf"{_W}(ngay nao|thang nao|quy nao|thoi gian nao|thoi han nao|luc nao|by what date|what date|which date|khi nao|bao gio|thoi han|han chot|thoi gian (thuc hien|hoan thanh)|thoi diem|"
                       rf"hoan thanh (vao |truoc )?(khi nao|luc nao|nam nao|ngay nao)|nam nao|"
                       rf"when|deadline|by when|timeline|time ?frame|due|how often|frequency|"
-                      rf"dinh ky|bao lau|schedul\w*|(which|what) (period|phase|stage)|giai doan nao|thoi ky nao){_E}"),
+                      rf"dinh ky|bao lau|how long (did|does|do|will|would|has|have|had)|schedul\w*|(which|what) (period|phase|stage)|giai doan nao|thoi ky nao){_E}"),
     (Intent.TARGET, rf"{_W}(bao nhieu|ty le|ti le|so luong|dat (muc|bao nhieu)|diem so|phan tram|thu may|xep thu|"
                     rf"xep hang|hang may|rank\w*|diem dinh huong|"
                     rf"may (doanh nghiep|sang kien|cuoc|lan|ngay|thang|tuan|gio|phan tram)|how many|how much|what percentage|percent\w*|"
+                    rf"how (long|high|tall|deep|far|large|big) (is|was|are|were)|"
+                    rf"(what|how) (is|was) the (area|population|length|height|depth|size)|"
                     rf"what share|(what|which) (target|goal|rate|score|level|value|ratio|proportion)s?|"
                     rf"what is the (target|goal|rate|score|ratio|proportion)|"
                     # an achieved figure: "What was Quang Binh's SIPAS index in 2020?"

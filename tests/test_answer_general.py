@@ -15,7 +15,11 @@ Hà Nội là thủ đô của nước Cộng hòa Xã hội chủ nghĩa Việt
 
 Năm 1010, vua Lý Thái Tổ dời đô từ Hoa Lư về Đại La và đổi tên thành Thăng Long. Năm 1831, vua Minh Mạng đặt tên là Hà Nội. Ngày 29 tháng 5 năm 2008, Quốc hội quyết định mở rộng địa giới hành chính thủ đô, sáp nhập toàn bộ tỉnh Hà Tây vào Hà Nội.
 
-Văn Miếu – Quốc Tử Giám được xây dựng năm 1070 dưới triều vua Lý Thánh Tông và được coi là trường đại học đầu tiên của Việt Nam.
+Văn Miếu – Quốc Tử Giám được xây dựng năm 1070 dưới triều vua Lý Thánh Tông và được coi là trường đại học đầu tiên của Việt Nam. Văn Miếu hiện còn lưu giữ 82 tấm bia tiến sĩ.
+
+Cầu Long Biên dài 2.290 m, do người Pháp xây dựng trong khoảng 3 năm và khánh thành năm 1902. Hồ Tây có chu vi khoảng 17 km.
+
+Năm 2003, Hà Nội là nơi khai mạc SEA Games 22, đại hội thể thao có 11 quốc gia Đông Nam Á tham dự.
 """
 
 
@@ -78,3 +82,61 @@ def test_a_baseline_year_or_an_acts_date_is_not_a_deadline(assistant, question):
     assert not ans.abstained and ans.intent == "deadline", ans.message
     assert "2021" not in ans.answer and "2017" not in ans.answer, ans.answer
     assert any(w in ans.answer for w in ("Hàng năm", "2025")), ans.answer
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Văn Miếu hiện còn bao nhiêu tấm bia?", "82 tấm bia"),
+    ("van mieu hien con bao nhieu tam bia", "82 tấm bia"),
+    ("Cầu Long Biên dài bao nhiêu?", "2.290 m"),
+    ("cau long bien dai bao nhieu", "2.290 m"),
+])
+def test_a_bare_number_keeps_the_noun_it_counts(prose_assistant, question, expected):
+    assert_cited(prose_assistant.ask(question), expected, intent="target")
+
+
+@pytest.mark.parametrize("question", [
+    "Cầu Long Biên được xây dựng trong bao lâu?",
+    "cau long bien duoc xay dung trong bao lau",
+])
+def test_how_long_asks_a_length_of_time_not_a_date(prose_assistant, question):
+    ans = assert_cited(prose_assistant.ask(question), "3 năm", intent="deadline")
+    assert "1902" not in ans.answer
+
+
+def test_english_how_long_asks_a_length_of_time_or_a_measure():
+    from tracuu.retrieval.intent import detect_intent
+
+    assert detect_intent("How long did the bridge take to build?")[0].value == "deadline"
+    assert detect_intent("How long is the Long Bien bridge?")[0].value == "target"
+    assert detect_intent("What is the area of Hanoi?")[0].value == "target"
+
+
+@pytest.mark.parametrize("question", [
+    "SEA Games 22 có bao nhiêu quốc gia tham dự?",
+    "sea games 22 co bao nhieu quoc gia tham du",
+])
+def test_a_number_the_question_names_is_not_its_answer(prose_assistant, question):
+    ans = assert_cited(prose_assistant.ask(question), "11 quốc gia", intent="target")
+    assert "22" not in ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Hồ Tây có diện tích bao nhiêu?",   # the text gives its perimeter (17 km), not an area
+    "ho tay rong bao nhieu hecta",
+])
+def test_a_measure_of_another_dimension_does_not_answer(prose_assistant, question):
+    ans = prose_assistant.ask(question)
+    assert ans.abstained and ans.answer is None, ans.answer
+
+
+def test_a_measure_of_the_asked_dimension_answers(prose_assistant):
+    assert_cited(prose_assistant.ask("Hồ Tây có chu vi bao nhiêu?"), "17 km", intent="target")
+
+
+def test_the_noun_after_a_bare_number_stops_at_glue_and_names():
+    from tracuu.retrieval.answer import _counted_noun
+
+    assert _counted_noun(" quyển, được xem là") == "quyển"
+    assert _counted_noun(" chỗ ngồi và") == "chỗ ngồi"
+    assert _counted_noun(" quốc gia Đông Nam Á") == "quốc gia"
+    assert _counted_noun(", tranh tài") == ""

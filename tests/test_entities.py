@@ -34,3 +34,17 @@ def test_online_services_of_quang_ninh_are_answered_not_refused(assistant):
     ans = assistant.ask("co quan nao chu tri cung cap dich vu cong truc tuyen toan trinh quang ninh")
     assert not ans.abstained, ans.message
     assert "Sở Thông tin và Truyền thông" in ans.answer
+
+
+@pytest.mark.parametrize("question,names", [
+    ("Hồ Tây có diện tích bao nhiêu?", ["ho tay"]),
+    ("Cầu Long Biên dài bao nhiêu?", ["cau long bien"]),
+    ("Thân phụ của Nguyễn Du là ai?", ["nguyen du"]),
+    ("Sở Công Thương Quảng Ninh chủ trì gì?", ["cong thuong"]),  # the province is an entity of its own
+    ("Theo Kế hoạch 304, ai chủ trì?", []),                       # an opening word, capitalised as such
+    ("Ai chủ trì mục tiêu DTI ở Quảng Ninh?", []),               # acronyms and provinces are checked apart
+])
+def test_proper_names_a_question_pins_down(question, names):
+    from tracuu.retrieval.entities import proper_names
+
+    assert proper_names(question) == names
