@@ -25,6 +25,11 @@ GOLD_TEST = DATA_DIR / "gold_test.jsonl"
 THRESHOLDS = DATA_DIR / "thresholds.json"
 GOLD_PARA = DATA_DIR / "gold_para.jsonl"  # held-out everyday wording, written apart from the glossaries
 PARA_THRESHOLDS = DATA_DIR / "thresholds_para.json"
+# encyclopedia-style articles with reading-comprehension questions, written apart from the system:
+# answers over text that is not a plan
+PROSE_CORPUS = DATA_DIR / "prose" / "corpus"
+PROSE_QUESTIONS = DATA_DIR / "prose" / "questions.jsonl"
+PROSE_THRESHOLDS = DATA_DIR / "thresholds_prose.json"
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from tracuu.eval.cli import answer_fn_for
 from tracuu.eval.harness import run_eval
-from tracuu.eval.loaders import GOLD_PARA, GOLD_TEST, PARA_THRESHOLDS, THRESHOLDS, load_questions
+from tracuu.eval.loaders import (GOLD_PARA, GOLD_TEST, PARA_THRESHOLDS, PROSE_CORPUS, PROSE_QUESTIONS,
+                                 PROSE_THRESHOLDS, THRESHOLDS, load_questions)
 from tracuu.eval.report import check_thresholds, load_thresholds
 
 
@@ -24,6 +25,17 @@ def test_paraphrase_check_set_stays_above_its_floor(assistant):
     assert len(questions) >= 50 and all(q.get("paraphrase") for q in questions)
     results = run_eval(questions, answer_fn_for(assistant, "hybrid"), mode="hybrid")
     failures = check_thresholds(results, load_thresholds(PARA_THRESHOLDS))
+    assert not failures, "below thresholds:\n" + "\n".join(failures)
+
+
+def test_prose_reading_set_stays_above_its_floor():
+    """General text, not plans: ten encyclopedia articles and 100 reading-comprehension questions
+    (12 unanswerable), ingested into a temporary store the way a public QA set would be."""
+    from tracuu.eval.cli import evaluate
+
+    assert len(load_questions(PROSE_QUESTIONS)) >= 100
+    results = evaluate(PROSE_QUESTIONS, None, ["hybrid"], corpus=PROSE_CORPUS)["hybrid"]
+    failures = check_thresholds(results, load_thresholds(PROSE_THRESHOLDS))
     assert not failures, "below thresholds:\n" + "\n".join(failures)
 
 
