@@ -20,6 +20,7 @@ from tracuu.index.dense import DenseIndex, build_faiss
 from tracuu.index.lexical import LexicalIndex
 from tracuu.index.store import SCHEMA_VERSION, Snapshot, StoreError, rebuild_hint
 from tracuu.index.tokenize import TokenizerConfig
+from tracuu.ingest.chunking import chunk_sentences
 from tracuu.records import Chunk
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ DENSE = "dense.faiss"
 LEXICAL = "bm25"
 RESTORER = "restorer.json"
 CHUNK_IDS = "chunk_ids.json"
+SENTENCES = "sentences.json"  # the running-text sentences, in the order of their vectors
+SENTENCE_VECTORS = "sentence_vectors.npy"
 
 
 def passage_text(chunk: Chunk) -> str:
@@ -47,6 +50,8 @@ class BuildStats:
     chunks: int = 0
     embedded: int = 0
     reused: int = 0
+    sentences: int = 0  # running-text sentences (and rows) with a vector of their own
+    sentences_embedded: int = 0  # … of which new or changed
     encode_seconds: float = 0.0
     total_seconds: float = 0.0
 
@@ -78,22 +83,33 @@ def build_indexes(path: Path, snapshot: Snapshot, embedder=None, restorer_factor
     if embedder is not None:
         cache = _load_cache(path)
         keys = [_vector_key(embedder.checksum, t) for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in cache}.items())
+        # each sentence of running text too: an open question is answered by one sentence,
+        # chosen partly by its own similarity to the question (see retrieval/answer.py)
+        docs = {d.doc_id: d for d in snapshot.documents()}
+        sentences = list(dict.fromkeys(t for c in chunks for t in chunk_sentences(docs[c.doc_id], c)))
+        sentence_keys = [_vector_key(embedder.checksum, t) for t in sentences]
+        new_chunks = len({k for k in keys if k not in cache})
+        missing = sorted({k: t for k, t in zip(keys + sentence_keys, texts + sentences) if k not in cache}.items())
         if missing:
             t1 = time.perf_counter()
             vecs = embedder.encode_passages([t for _, t in missing], show_progress=show_progress)
             stats.encode_seconds = time.perf_counter() - t1
             cache.update({k: v for (k, _), v in zip(missing, vecs)})
-        stats.embedded = len(missing)
-        stats.reused = len(texts) - len(missing)
+        stats.embedded = new_chunks
+        stats.reused = len(texts) - new_chunks
+        stats.sentences = len(sentences)
+        stats.sentences_embedded = len(missing) - new_chunks  # (a sentence that is a whole chunk shares its vector)
         matrix = np.stack([cache[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, embedder.dim), np.float32)
         DenseIndex(build_faiss(matrix)).save(path / DENSE)
-        used = list(dict.fromkeys(keys))
+        used = list(dict.fromkeys(keys + sentence_keys))
         np.save(path / VECTORS, np.stack([cache[k] for k in used]) if used else matrix)
         (path / VECTOR_KEYS).write_text(json.dumps(used))
+        np.save(path / SENTENCE_VECTORS, np.stack([cache[k] for k in sentence_keys]).astype(np.float32)
+                if sentence_keys else np.zeros((0, embedder.dim), np.float32))
+        (path / SENTENCES).write_text(json.dumps(sentences, ensure_ascii=False))
         model_info = {"model_id": embedder.model_id, "model_checksum": embedder.checksum, "dim": embedder.dim}
     else:
-        for name in (DENSE, VECTORS, VECTOR_KEYS):
+        for name in (DENSE, VECTORS, VECTOR_KEYS, SENTENCES, SENTENCE_VECTORS):
             (path / name).unlink(missing_ok=True)
 
     if restorer_factory is not None:

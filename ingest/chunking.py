@@ -22,6 +22,27 @@ MIN_WORDS = 40  # shorter sibling sections are grouped
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\-(])")
 
 
+# a sentence or clause of running text, as answers quote it: up to ". ; ! ?" or a line end
+# (a decimal point, "87.5", does not end one)
+SENTENCE = re.compile(r"(?:[^.;!?\n]|(?<=\d)\.(?=\d))+(?:[.;!?]|$)", re.MULTILINE)
+MIN_SENTENCE = 6  # characters; shorter pieces are list marks and stray punctuation
+
+
+def sentence_key(sentence: str) -> str:
+    """A sentence with its whitespace collapsed: how its vector is looked up."""
+    return " ".join(sentence.split())
+
+
+def chunk_sentences(doc: Document, chunk: Chunk) -> list[str]:
+    """The pieces of a chunk an answer may quote, keyed as :func:`sentence_key`: each sentence
+    of running text; a table row whole (it is quoted whole); none of the metadata card."""
+    text = doc.text[chunk.start:chunk.end]
+    if chunk.kind == "meta":
+        return []
+    found = [sentence_key(text)] if chunk.kind == "row" else (sentence_key(m.group(0)) for m in SENTENCE.finditer(text))
+    return [t for t in found if len(t) >= MIN_SENTENCE]
+
+
 def _chunk_id(doc_id: str, kind: str, section_path: str, text: str) -> str:
     return f"{doc_id}:{hashlib.sha1(f'{kind}|{section_path}|{text}'.encode()).hexdigest()[:16]}"
 

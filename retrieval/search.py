@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tracuu.index.build import CHUNK_IDS, DENSE, LEXICAL, RESTORER, check_model, read_manifest
+from tracuu.index.build import (CHUNK_IDS, DENSE, LEXICAL, RESTORER, SENTENCE_VECTORS, SENTENCES, check_model,
+                                read_manifest)
+from tracuu.ingest.chunking import sentence_key
 from tracuu.index.dense import DenseIndex
 from tracuu.index.lexical import LexicalIndex
 from tracuu.index.store import Snapshot, Store, StoreError, rebuild_hint
@@ -106,6 +108,8 @@ class Searcher:
         self.documents: dict[str, Document] = {d.doc_id: d for d in self.snapshot.documents()}
         self.dense: DenseIndex | None = None
         self.embedder = None
+        self._sentence_rows: dict[str, int] = {}
+        self._sentence_vectors: np.ndarray | None = None
         if self.manifest.get("dense") and (embedder is not None or load_embedder):
             if embedder is None:
                 from tracuu.index.embedder import configured_embedder
@@ -141,8 +145,33 @@ class Searcher:
         if dense.size != len(self.chunks):
             raise StoreError(f"dense index in {path} has {dense.size} vectors for {len(self.chunks)} chunks; "
                              f"{rebuild_hint(self.store.root)}")
+        rows, vectors = self._load_sentences(path)
         self.embedder = embedder
+        self._sentence_rows, self._sentence_vectors = rows, vectors
         self.dense = dense
+
+    def _load_sentences(self, path: Path) -> tuple[dict[str, int], np.ndarray | None]:
+        """Sentence vectors, when the snapshot has them (one built before they existed has
+        none: answers then rank sentences lexically, as they did)."""
+        if not (path / SENTENCES).exists():
+            return {}, None
+        try:
+            texts = json.loads((path / SENTENCES).read_text())
+            vectors = np.load(path / SENTENCE_VECTORS)
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"sentence vectors in {path} are missing or corrupted ({exc}); "
+                             f"{rebuild_hint(self.store.root)}") from exc
+        if len(texts) != len(vectors):
+            raise StoreError(f"{path / SENTENCE_VECTORS} has {len(vectors)} vectors for {len(texts)} sentences; "
+                             f"{rebuild_hint(self.store.root)}")
+        return {t: i for i, t in enumerate(texts)}, vectors
+
+    def sentence_similarity(self, pq: ParsedQuery, sentence: str) -> float | None:
+        """Cosine of the query and one indexed sentence; None without vectors for it."""
+        row = self._sentence_rows.get(sentence_key(sentence))
+        if row is None or self._sentence_vectors is None or self.embedder is None:
+            return None
+        return float(self._sentence_vectors[row] @ self.query_vector(pq))
 
     # -- filters -----------------------------------------------------------------------
     def allowed_docs(self, filters: Filters) -> set[str]:

@@ -20,6 +20,8 @@ Văn Miếu – Quốc Tử Giám được xây dựng năm 1070 dưới triều
 Cầu Long Biên dài 2.290 m, do người Pháp xây dựng trong khoảng 3 năm và khánh thành năm 1902. Hồ Tây có chu vi khoảng 17 km.
 
 Năm 2003, Hà Nội là nơi khai mạc SEA Games 22, đại hội thể thao có 11 quốc gia Đông Nam Á tham dự.
+
+Năm 2019, Hà Nội đón khoảng 7 triệu lượt khách quốc tế, đông nhất là khách đến từ Hàn Quốc.
 """
 
 
@@ -140,3 +142,52 @@ def test_the_noun_after_a_bare_number_stops_at_glue_and_names():
     assert _counted_noun(" chỗ ngồi và") == "chỗ ngồi"
     assert _counted_noun(" quốc gia Đông Nam Á") == "quốc gia"
     assert _counted_noun(", tranh tài") == ""
+
+
+def test_a_name_the_passage_does_not_name_is_not_answered(prose_assistant):
+    # the figure is for all foreign visitors; the text says nothing of visitors from Indonesia
+    assert_cited(prose_assistant.ask("Năm 2019, Hà Nội đón bao nhiêu lượt khách quốc tế?"), "7 triệu", intent="target")
+    ans = prose_assistant.ask("Năm 2019, Hà Nội đón bao nhiêu lượt khách đến từ Indonesia?")
+    assert ans.abstained and ans.answer is None, ans.answer
+
+
+@pytest.fixture(scope="module")
+def reading_assistant(tmp_path_factory, embedder):
+    """The bundled reading set's articles (eval/data/prose/corpus), ingested as a user would."""
+    from tracuu.eval.loaders import PROSE_CORPUS
+    from tracuu.retrieval.answer import Assistant
+    from tracuu.retrieval.search import Searcher
+
+    store = Store(tmp_path_factory.mktemp("reading_store"))
+    Ingestor(store, lambda: embedder, _restorer, show_progress=False).run([PROSE_CORPUS])
+    return Assistant(searcher=Searcher(store, embedder=embedder))
+
+
+def test_each_sentence_has_its_own_vector(reading_assistant):
+    searcher = reading_assistant.searcher
+    pq = searcher.parse("Vua nhà Trần nhường ngôi cho con thì giữ danh hiệu gì?")
+    answering = ("Một nét đặc biệt trong tổ chức chính trị thời Trần là chế độ Thái thượng hoàng: vua thường "
+                 "nhường ngôi sớm cho con rồi lui về làm Thái thượng hoàng, cùng vua con trông coi việc nước.")
+    other = "Nhà Trần là triều đại quân chủ cai trị nước Đại Việt từ năm 1225 đến năm 1400, tồn tại 175 năm."
+    assert searcher.sentence_similarity(pq, answering) > searcher.sentence_similarity(pq, other)
+    assert searcher.sentence_similarity(pq, "Một câu không có trong văn bản nào.") is None
+
+
+def test_an_open_question_is_answered_by_the_sentence_closest_in_meaning(reading_assistant):
+    # lexically the founding sentence ("nhường ngôi cho chồng là Trần Cảnh, tức vua Trần Thái Tông")
+    # shares as many words; the sentence about the retired kings answers
+    ans = reading_assistant.ask("Dưới thời Trần, vua sau khi nhường ngôi cho con thì giữ danh hiệu gì?")
+    assert_cited(ans, "Thái thượng hoàng")
+
+
+def test_a_store_without_vectors_answers_without_sentence_vectors(tmp_path):
+    from tracuu.eval.loaders import PROSE_CORPUS
+    from tracuu.retrieval.answer import Assistant
+    from tracuu.retrieval.search import Searcher
+
+    store = Store(tmp_path / "lexical")
+    Ingestor(store, None, None, show_progress=False).run([PROSE_CORPUS / "05_nguyen_du.txt"])
+    assistant = Assistant(searcher=Searcher(store, load_embedder=False))
+    pq = assistant.searcher.parse("Nguyễn Du sinh năm nào?")
+    assert assistant.searcher.sentence_similarity(pq, "Nguyễn Du (1765–1820)") is None
+    assert_cited(assistant.ask("Truyện Kiều gồm bao nhiêu câu thơ?"), "3.254 câu")

@@ -91,7 +91,8 @@ def test_incremental_update_embeds_only_what_changed(tmp_path, embedder):
     store = Store(tmp_path / "store")
     first = Ingestor(store, lambda: counting, None, show_progress=False).run([corpus])
     n_first = counting.encoded
-    assert n_first == first.chunks > 0
+    assert first.build.embedded == first.chunks > 0 and first.build.sentences > first.chunks
+    assert n_first == first.build.embedded + first.build.sentences_embedded
     before = {c.chunk_id for c in store.open().chunks()}
 
     # change one document, delete one, add one
@@ -109,8 +110,9 @@ def test_incremental_update_embeds_only_what_changed(tmp_path, embedder):
     assert not any(c.doc_id == DOC_QT for c in after.values())
     new_chunks = set(after) - before
     # only the added document and the changed part were embedded
-    assert report.build.embedded == counting.encoded < len(after)
-    assert counting.encoded <= len(new_chunks)
+    assert report.build.embedded + report.build.sentences_embedded == counting.encoded
+    assert report.build.embedded < len(after) and report.build.embedded <= len(new_chunks)
+    assert 0 < report.build.sentences_embedded < report.build.sentences  # unchanged sentences reuse theirs
     s = Searcher(store, embedder=embedder)
     hit = s.search("kinh phí thẩm định hồ sơ điện tử", k=1)[0]
     assert "Sở Tài chính chủ trì bố trí kinh phí" in hit.text
