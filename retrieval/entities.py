@@ -4,10 +4,11 @@ name. If the documents cannot support them, the honest answer is "not found"."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from tracuu.normalize import fold, search_key
-from tracuu.retrieval.query import non_overlapping
+from tracuu.retrieval.query import is_vi_syllable, non_overlapping
 
 PROVINCES = [
     "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
@@ -80,33 +81,51 @@ _OPENERS = set("theo trong tai o ai khi nam ngay nhung cac de vi sau truoc tu de
 
 
 def proper_names(question: str) -> list[str]:
-    """Runs of two or more capitalised words ("Hồ Tây", "Cầu Long Biên", "Nguyễn Du"), folded:
-    a name the question pins down, which an answer's own passage must also name. Acronyms
-    (UBND, PCI) and provinces are checked on their own."""
-    words = list(re.finditer(r"[^\W\d_]+", question))
+    """Names the question pins down, which an answer's own passage must also name: runs of
+    capitalised words after its opening word ("Hồ Tây", "Cầu Long Biên", "sang Indonesia") and
+    codes ("ST24"). Lower-cased, with the accents as typed, so "Nhật" is not
+    "nhất". Acronyms (UBND, PCI) and provinces are checked on their own."""
+    words = list(re.finditer(r"[^\W_]+", question))
     runs, run = [], []
     for i, m in enumerate(words):
         w = m.group(0)
-        title = w[0].isupper() and not w.isupper()
-        if title and not (i == 0 and fold(w) in _OPENERS):
-            adjacent = run and question[words[i - 1].end():m.start()].strip() == ""
-            run = run + [w] if adjacent else [w]
-            if len(run) >= 2:
-                runs.append(run)
-        else:
-            run = []
-    found = []
-    for r in runs:  # the longest run through each word
-        name = fold(" ".join(r))
-        found = [f for f in found if f not in name] + ([name] if not any(name in f for f in found) else [])
+        code = bool(re.fullmatch(r"[A-Z]{1,4}\d{1,4}[A-Z]?", w))
+        title = w[0].isupper() and not w.isupper() and not any(ch.isdigit() for ch in w)
+        opening = i == 0 or re.search(r"[.?!:]\s*$", question[:m.start()])
+        if code:
+            runs.append([w])
+        elif title and not (opening and (fold(w) in _OPENERS or len(words) > i + 1
+                                         and not words[i + 1].group(0)[0].isupper())):
+            if run and question[words[i - 1].end():m.start()].strip() == "":
+                run.append(w)
+                continue
+            run = [w]
+            runs.append(run)
+            continue
+        run = []
     # a province inside a run ("Sở Công Thương Quảng Ninh") is its own entity: the rest is the name
-    provinces = [fold(p) for p in _provinces(question)]
-    names = []
-    for n in found:
-        for p in provinces:
-            n = re.sub(rf"(?<![a-z]){re.escape(p)}(?![a-z])", "|", n)
-        names += [part.strip() for part in n.split("|") if len(part.split()) >= 2]
-    return list(dict.fromkeys(names))
+    provinces = [fold(p).split() for p in _provinces(question)]
+    found: list[str] = []
+    for r in runs:
+        keys, i, parts, part = [fold(w) for w in r], 0, [], []
+        while i < len(r):
+            hit = next((len(p) for p in provinces if keys[i:i + len(p)] == p), 0)
+            if hit:
+                parts, part, i = parts + [part], [], i + hit
+            else:
+                part, i = part + [r[i]], i + 1
+        # one capitalised Vietnamese syllable is as often a sentence-cased noun ("Kế hoạch", "Văn
+        # phòng") as a name ("người Nhật"): only a foreign word ("Indonesia") or a code stands alone
+        found += [" ".join(p).lower() for p in parts + [part]
+                  if len(p) > 1 or p and (not is_vi_syllable(fold(p[0])) or any(ch.isdigit() for ch in p[0]))]
+    return list(dict.fromkeys(found))
+
+
+def name_in(name: str, text: str) -> bool:
+    """Whether ``text`` names ``name`` as typed: accents compared where they were typed."""
+    key = (lambda t: " ".join(re.findall(r"\w+", fold(t)))) if fold(name) == name else \
+        (lambda t: " ".join(re.findall(r"\w+", unicodedata.normalize("NFC", t).lower())))
+    return re.search(rf"(?<!\w){re.escape(key(name))}(?!\w)", key(text)) is not None
 
 
 def number_matches(typed: str, doc_number: str | None) -> bool:

@@ -37,14 +37,28 @@ def test_online_services_of_quang_ninh_are_answered_not_refused(assistant):
 
 
 @pytest.mark.parametrize("question,names", [
-    ("Hồ Tây có diện tích bao nhiêu?", ["ho tay"]),
-    ("Cầu Long Biên dài bao nhiêu?", ["cau long bien"]),
-    ("Thân phụ của Nguyễn Du là ai?", ["nguyen du"]),
-    ("Sở Công Thương Quảng Ninh chủ trì gì?", ["cong thuong"]),  # the province is an entity of its own
+    ("Hồ Tây có diện tích bao nhiêu?", ["hồ tây"]),
+    ("Cầu Long Biên dài bao nhiêu?", ["cầu long biên"]),
+    ("Thân phụ của Nguyễn Du là ai?", ["nguyễn du"]),
+    ("ho tay rong bao nhieu", []),                                # nothing capitalised
+    ("Ho Tay o dau?", ["ho tay"]),                                # capitalised without accents
+    ("Sở Công Thương Quảng Ninh chủ trì gì?", ["công thương"]),  # the province is an entity of its own
     ("Theo Kế hoạch 304, ai chủ trì?", []),                       # an opening word, capitalised as such
+    ("Ai ký Kế hoạch của Văn phòng UBND tỉnh thực hiện Nghị quyết 02/NQ-CP?", []),  # sentence-cased nouns
     ("Ai chủ trì mục tiêu DTI ở Quảng Ninh?", []),               # acronyms and provinces are checked apart
+    ("Năm 2023, Hà Nội xuất sang Indonesia bao nhiêu tấn gạo?", ["indonesia"]),  # a foreign word alone
+    ("Năm 2019, gạo ST24 đoạt giải gì?", ["st24"]),              # a code
 ])
 def test_proper_names_a_question_pins_down(question, names):
     from tracuu.retrieval.entities import proper_names
 
     assert proper_names(question) == names
+
+
+def test_a_name_typed_with_accents_is_matched_with_them():
+    from tracuu.retrieval.entities import name_in
+
+    assert name_in("hồ tây", "Diện tích Hồ Tây là 500 ha")
+    assert not name_in("hồ tây", "tỉnh Hà Tây")
+    assert not name_in("nhật", "lớn nhất cả nước")
+    assert name_in("ho tay", "Hồ Tây")  # typed without accents: compared without them
