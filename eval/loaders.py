@@ -30,6 +30,11 @@ PARA_THRESHOLDS = DATA_DIR / "thresholds_para.json"
 PROSE_CORPUS = DATA_DIR / "prose" / "corpus"
 PROSE_QUESTIONS = DATA_DIR / "prose" / "questions.jsonl"
 PROSE_THRESHOLDS = DATA_DIR / "thresholds_prose.json"
+# a second such set, a third of it unanswerable questions written the adversarial way (a swapped
+# name, an absent figure, a negation), for tuning answers over general text
+PROSE2_CORPUS = DATA_DIR / "prose2" / "corpus"
+PROSE2_QUESTIONS = DATA_DIR / "prose2" / "questions.jsonl"
+PROSE2_THRESHOLDS = DATA_DIR / "thresholds_prose2.json"
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
 

@@ -3,10 +3,13 @@ thresholds stored in eval/data/thresholds.json (set just under the current figur
 
 from __future__ import annotations
 
+import pytest
+
 from tracuu.eval.cli import answer_fn_for
 from tracuu.eval.harness import run_eval
-from tracuu.eval.loaders import (GOLD_PARA, GOLD_TEST, PARA_THRESHOLDS, PROSE_CORPUS, PROSE_QUESTIONS,
-                                 PROSE_THRESHOLDS, THRESHOLDS, load_questions)
+from tracuu.eval.loaders import (GOLD_PARA, GOLD_TEST, PARA_THRESHOLDS, PROSE2_CORPUS, PROSE2_QUESTIONS,
+                                 PROSE2_THRESHOLDS, PROSE_CORPUS, PROSE_QUESTIONS, PROSE_THRESHOLDS, THRESHOLDS,
+                                 load_questions)
 from tracuu.eval.report import check_thresholds, load_thresholds
 
 
@@ -28,14 +31,18 @@ def test_paraphrase_check_set_stays_above_its_floor(assistant):
     assert not failures, "below thresholds:\n" + "\n".join(failures)
 
 
-def test_prose_reading_set_stays_above_its_floor():
-    """General text, not plans: ten encyclopedia articles and 100 reading-comprehension questions
-    (12 unanswerable), ingested into a temporary store the way a public QA set would be."""
+@pytest.mark.parametrize("questions,corpus,thresholds", [
+    (PROSE_QUESTIONS, PROSE_CORPUS, PROSE_THRESHOLDS),     # 100 questions, 12 unanswerable
+    (PROSE2_QUESTIONS, PROSE2_CORPUS, PROSE2_THRESHOLDS),  # 120 questions, 40 unanswerable
+])
+def test_prose_reading_set_stays_above_its_floor(questions, corpus, thresholds):
+    """General text, not plans: ten encyclopedia articles per set with reading-comprehension
+    questions, ingested into a temporary store the way a public QA set would be."""
     from tracuu.eval.cli import evaluate
 
-    assert len(load_questions(PROSE_QUESTIONS)) >= 100
-    results = evaluate(PROSE_QUESTIONS, None, ["hybrid"], corpus=PROSE_CORPUS)["hybrid"]
-    failures = check_thresholds(results, load_thresholds(PROSE_THRESHOLDS))
+    assert len(load_questions(questions)) >= 100
+    results = evaluate(questions, None, ["hybrid"], corpus=corpus)["hybrid"]
+    failures = check_thresholds(results, load_thresholds(thresholds))
     assert not failures, "below thresholds:\n" + "\n".join(failures)
 
 
