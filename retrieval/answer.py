@@ -293,6 +293,11 @@ class Assistant:
         elif intent == Intent.DOCFACT:
             support = self._docfact(fact, hits, ents, filters)
             supports = [support] if support else []
+            if not supports and fact == DocFact.DATE and not _NAMES_DOCUMENT.search(fq):
+                # "Quy định y phục … được ban hành vào năm nào?" asks no plan's date: the text's own
+                # (a plan's that its metadata lacks stays not found)
+                intent = Intent.DEADLINE
+                supports = self._from_text(asked, intent, hits, years=tuple(ents.years))
         elif intent in (Intent.LEAD, Intent.PARTNER, Intent.DEADLINE, Intent.TARGET):
             kind = _asked_kind(agency_text) if intent in (Intent.LEAD, Intent.PARTNER) else None
             rows = self._from_records(asked, intent, hits, kind)
@@ -1074,7 +1079,21 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
             continue
         if score > best_score:
             best, best_score = value, score
+    for m in _SPELLED.finditer(text) if words else ():
+        # "được ghép từ năm thân vải": a number in words counts when it names what is counted
+        named = _named_unit(text[m.end():], words)
+        value = f"{m.group(0)} {named}"
+        if not named or fold(named.split()[0]) not in words or accept is not None and not accept(value):
+            continue
+        score = 3 + len(words & set(fold(named).split()))
+        if relevance is not None:
+            score += 10 * relevance(text[max(0, m.start() - 60): m.end() + 30])
+        if score > best_score:
+            best, best_score = value, score
     return (best, best_score) if with_score else best
+
+
+_SPELLED = re.compile(r"(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?!\w)", re.IGNORECASE)
 
 
 # what a figure is due by: "đến hết quý III", "6 tháng đầu năm", "trong tháng 6", "cuối năm"
@@ -1231,6 +1250,7 @@ _OTHER_ACT = re.compile(r"\b(nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi|re
 _OTHER_ACT_NUMBER = re.compile(r"\b(nghi quyet|nghi dinh|quyet dinh|thong tu|chi thi|resolution|decree|decision|circular)"
                                r"\s+(?:so\s+)?(\d+)")
 _PLAN_WORD = re.compile(r"\b(ke hoach|plan)\b")
+_NAMES_DOCUMENT = re.compile(r"\b(ke hoach|van ban|plan|document|kh|quyet dinh|cong van|decision)\b")
 
 
 _ACT_KINDS = [  # (asked, as the documents write it)

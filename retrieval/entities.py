@@ -121,11 +121,17 @@ def proper_names(question: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# a dynasty is named either way: "triều Lý" / "nhà Lý"
+_DYNASTY = re.compile(r"^(?:triều|nhà|vương triều|trieu|nha|vuong trieu) ")
+
+
 def name_in(name: str, text: str) -> bool:
     """Whether ``text`` names ``name`` as typed: accents compared where they were typed."""
     key = (lambda t: " ".join(re.findall(r"\w+", fold(t)))) if fold(name) == name else \
         (lambda t: " ".join(re.findall(r"\w+", unicodedata.normalize("NFC", t).lower())))
-    return re.search(rf"(?<!\w){re.escape(key(name))}(?!\w)", key(text)) is not None
+    said = key(text)
+    forms = [name] + ([f"{kind} {_DYNASTY.sub('', name)}" for kind in ("triều", "nhà")] if _DYNASTY.match(name) else [])
+    return any(re.search(rf"(?<!\w){re.escape(key(f))}(?!\w)", said) for f in forms)
 
 
 def number_matches(typed: str, doc_number: str | None) -> bool:

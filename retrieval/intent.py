@@ -114,7 +114,7 @@ def detect_intent(question: str) -> tuple[Intent, DocFact | None]:
     for fact, pat in _DOCFACT.items():
         if re.search(pat, q):
             return Intent.DOCFACT, fact
-    for intent, pat in _PATTERNS:
-        if re.search(pat, q):
-            return intent, None
-    return Intent.OPEN, None
+    found = next((intent for intent, pat in _PATTERNS if re.search(pat, q)), Intent.OPEN)
+    if found in (Intent.LEAD, Intent.OPEN, Intent.DEFINITION) and re.search(r"(?<!\w)mấy\s+\w", question.lower()):
+        return Intent.TARGET, None  # "dựng bằng mấy trụ gạch?" counts (folded, "may" is also "máy", "may")
+    return found, None

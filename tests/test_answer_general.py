@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import _restorer, assert_cited
+from tracuu.retrieval.answer import best_quantity, unit_hint
 from tracuu.index.store import Store
 from tracuu.ingest.pipeline import Ingestor
 
@@ -22,6 +23,8 @@ Cầu Long Biên dài 2.290 m, do người Pháp xây dựng trong khoảng 3 n�
 Năm 2003, Hà Nội là nơi khai mạc SEA Games 22, đại hội thể thao có 11 quốc gia Đông Nam Á tham dự.
 
 Năm 2019, Hà Nội đón khoảng 7 triệu lượt khách quốc tế, đông nhất là khách đến từ Hàn Quốc.
+
+Nhà Lý đóng đô ở Thăng Long suốt 216 năm. Năm 1042, vua Lý Thái Tông ban hành bộ Hình thư, bộ luật thành văn đầu tiên. Khuê Văn Các được dựng bằng bốn trụ gạch.
 """
 
 
@@ -191,3 +194,26 @@ def test_a_store_without_vectors_answers_without_sentence_vectors(tmp_path):
     pq = assistant.searcher.parse("Nguyễn Du sinh năm nào?")
     assert assistant.searcher.sentence_similarity(pq, "Nguyễn Du (1765–1820)") is None
     assert_cited(assistant.ask("Truyện Kiều gồm bao nhiêu câu thơ?"), "3.254 câu")
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Triều Lý đóng đô ở Thăng Long bao nhiêu năm?", "216 năm"),  # "triều Lý" is "nhà Lý"
+    ("Khuê Văn Các được dựng bằng mấy trụ gạch?", "bốn trụ"),      # a number in words
+    ("khue van cac duoc dung bang bao nhieu tru gach", "bốn trụ"),
+])
+def test_names_and_numbers_as_prose_writes_them(prose_assistant, question, expected):
+    assert_cited(prose_assistant.ask(question), expected, intent="target")
+
+
+@pytest.mark.parametrize("question", [
+    "Bộ Hình thư được ban hành vào năm nào?",
+    "bo hinh thu duoc ban hanh vao nam nao",
+])
+def test_an_issue_date_of_something_that_is_no_plan_comes_from_the_text(prose_assistant, question):
+    # "ban hành" asks a plan's date from its metadata; a text that is no plan states it in a sentence
+    assert_cited(prose_assistant.ask(question), "1042")
+
+
+def test_a_number_in_words_counts_only_what_it_names():
+    assert best_quantity("áo được ghép từ năm thân vải", hint=unit_hint("bao nhiêu thân vải?")) == "năm thân vải"
+    assert best_quantity("áo có hai tà dài từ vai xuống", hint=unit_hint("bao nhiêu thân vải?")) is None

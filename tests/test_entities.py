@@ -62,3 +62,4 @@ def test_a_name_typed_with_accents_is_matched_with_them():
     assert not name_in("hồ tây", "tỉnh Hà Tây")
     assert not name_in("nhật", "lớn nhất cả nước")
     assert name_in("ho tay", "Hồ Tây")  # typed without accents: compared without them
+    assert name_in("triều lý", "Nhà Lý là triều đại") and name_in("nhà trần", "thời triều Trần")
