@@ -344,7 +344,9 @@ class Assistant:
             supports = [s for s in self._from_text(asked, Intent.OPEN, hits, years=tuple(ents.years))
                         if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE
                         and (intent != Intent.DEADLINE or deadline_fits(question, s.value))
-                        and (not wants_agency or _NAMES_AGENCY.search(s.value))]
+                        and (not wants_agency or _NAMES_AGENCY.search(s.value))
+                        # "bao nhiêu binh lính?": no sentence held a number of it, so none answers
+                        and not (intent == Intent.TARGET and _ASKS_AMOUNT.search(fq))]
         asks_figure = intent == Intent.TARGET or _ASKS_AMOUNT.search(fq) or \
             re.search(r"\b(share|rate|percentage|ty le|ti le)\b", fq)
         if _ASKS_ACTUAL.search(fq) and asks_figure:
@@ -1038,8 +1040,8 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
                      before, re.IGNORECASE) \
                 and not unit.startswith("%"):
             continue
-        if after.startswith(("/", "-")) and "/" not in num or re.fullmatch(r"(19|20)\d\d", num) and not unit:
-            continue
+        if after.startswith(("/", "-")) and "/" not in num or re.fullmatch(r"1\d{3}|20\d\d", num) and not unit:
+            continue  # (a bare four-digit number is a year: thousands are written "1.360")
         if num in given or not unit and re.search(r"\b[A-ZĐ][\w-]*\s$", before) and not qual:
             continue  # … and "SEA Games 31", "Covid 19" name something, they count nothing
         named = _named_unit(text[m.end(2):], words)

@@ -217,3 +217,25 @@ def test_an_issue_date_of_something_that_is_no_plan_comes_from_the_text(prose_as
 def test_a_number_in_words_counts_only_what_it_names():
     assert best_quantity("áo được ghép từ năm thân vải", hint=unit_hint("bao nhiêu thân vải?")) == "năm thân vải"
     assert best_quantity("áo có hai tà dài từ vai xuống", hint=unit_hint("bao nhiêu thân vải?")) is None
+    # a bare four-digit number is a year (thousands are written "1.360"), not a count
+    assert best_quantity("trận đánh 1077 dưới sự chỉ huy của Lý Thường Kiệt") is None
+    assert best_quantity("quần thể gồm 1.360 di tích") == "1.360 di tích"
+
+
+
+def test_a_how_many_question_is_not_answered_by_a_sentence_without_its_number(tmp_path):
+    from tracuu.retrieval.answer import Assistant
+    from tracuu.retrieval.search import Searcher
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "nhu_nguyet.txt").write_text(
+        "Phòng tuyến sông Như Nguyệt\n\nĐầu năm 1077, quân Đại Việt chặn đứng quân Tống tại phòng tuyến sông "
+        "Như Nguyệt, nay là một đoạn sông Cầu. Trận đánh do Lý Thường Kiệt chỉ huy.\n", encoding="utf-8")
+    store = Store(tmp_path / "store")
+    Ingestor(store, None, _restorer, show_progress=False).run([tmp_path / "corpus"])
+    assistant = Assistant(searcher=Searcher(store, load_embedder=False))
+    for question in ("Quân Tống có bao nhiêu binh lính tại phòng tuyến sông Như Nguyệt?",
+                     "quan tong co bao nhieu binh linh tai phong tuyen song nhu nguyet"):
+        ans = assistant.ask(question)
+        assert ans.abstained and ans.answer is None, ans.answer  # the sentence matches, but gives no number
+    assert_cited(assistant.ask("Quân Đại Việt chặn đứng quân Tống ở sông Như Nguyệt vào năm nào?"), "1077")
