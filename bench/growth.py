@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import hashlib
 import json
 import logging
 import random
@@ -226,7 +227,16 @@ class ReplayEmbedder:
         self.table, self.model_id, self.checksum, self.dim = table, model_id, checksum, dim
 
     def encode_passages(self, texts: list[str], batch_size: int = 16, show_progress: bool = False) -> np.ndarray:
-        return np.stack([self.table[t] for t in texts]).astype(np.float32) if texts else np.zeros((0, self.dim), np.float32)
+        return np.stack([self._vector(t) for t in texts]).astype(np.float32) if texts else np.zeros((0, self.dim), np.float32)
+
+    def _vector(self, text: str) -> np.ndarray:
+        """A chunk's planned vector; a sentence (indexed on its own for answers) gets a fixed
+        unit vector seeded by its text, so builds cost what they would and stay reproducible."""
+        if text in self.table:
+            return self.table[text]
+        rng = np.random.default_rng(int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "little"))
+        vec = rng.normal(size=self.dim).astype(np.float32)
+        return vec / np.linalg.norm(vec)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - never called at build time
         raise RuntimeError("the replay embedder only builds indexes")

@@ -157,7 +157,9 @@ class Searcher:
             return {}, None
         try:
             texts = json.loads((path / SENTENCES).read_text())
-            vectors = np.load(path / SENTENCE_VECTORS)
+            # memory-mapped: an answer reads a few dozen rows, so a large corpus's sentence
+            # vectors cost disk, not resident memory
+            vectors = np.load(path / SENTENCE_VECTORS, mmap_mode="r")
         except (OSError, ValueError) as exc:
             raise StoreError(f"sentence vectors in {path} are missing or corrupted ({exc}); "
                              f"{rebuild_hint(self.store.root)}") from exc
