@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -324,6 +325,10 @@ class Assistant:
                 intent = Intent.OPEN if intent == Intent.DUTIES else intent  # a plan's items, not an agency's duties
 
         supports = [s for s in supports if self._entities_supported(ents, s)]
+        if asks_negated(question):
+            # "Mùa nào Đà Lạt không có sương mù?": a passage that names what is, not what is not,
+            # does not answer; only one that says "không" / "trừ" itself may
+            supports = [s for s in supports if _STATES_NEGATION.search(self.documents[s.doc_id].text[s.start:s.end])]
         # "cơ quan nào / which department …" wants an agency: a task text that a flattened table left
         # in the agency column names nobody ("Ai …?" about a person in a general text still may)
         wants_agency = intent in (Intent.LEAD, Intent.PARTNER) and bool(
@@ -1095,6 +1100,28 @@ def best_quantity(text: str, relevance=None, hint: tuple[set[str], bool | None] 
     return (best, best_score) if with_score else best
 
 
+# a which/what question about what is not ("mùa nào … không có …?"), not a limit ("không quá"), a
+# purpose ("để doanh nghiệp không bị …") nor a yes/no ending ("… hay không?")
+_NEGATION_TYPED = re.compile(r"(?<!\w)(không|chưa|chẳng|not|never)(?!\w)|n't\b")
+_NEGATION_FOLDED = re.compile(r"(?<![a-z])(khong|chang|not|never)(?![a-z])|n't\b")  # ("chua" is also "chúa")
+
+
+def asks_negated(question: str) -> bool:
+    q = fold(question)
+    if not re.search(r"\b(nao|gi|which|what)\b", q) or re.search(r"\b(hay|co|duoc|phai) (khong|chua)\s*\??\s*$", q):
+        return False
+    typed = unicodedata.normalize("NFC", question.lower())
+    for m in (_NEGATION_FOLDED if typed == q else _NEGATION_TYPED).finditer(typed):
+        after, before = fold(typed[m.end():m.end() + 12]), fold(typed[max(0, m.start() - 40):m.start()])
+        if re.match(r"\s*(qua|duoi|it hon|vuot|thap hon|nhieu hon|the thieu|ngung|gian|khi)\b", after):
+            continue  # "không quá", "không thể thiếu", "không gian", "không khí"
+        if re.search(r"\b(de|nham|sao cho|giup)\b(?!.*[,;])", before):
+            continue  # "để doanh nghiệp không bị …": the purpose of what is asked
+        return True
+    return False
+
+
+_STATES_NEGATION = re.compile(r"\b(?:không|chưa|chẳng|ngoại trừ|trừ|not)\b", re.IGNORECASE)
 _SPELLED = re.compile(r"(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?!\w)", re.IGNORECASE)
 
 

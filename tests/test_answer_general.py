@@ -239,3 +239,25 @@ def test_a_how_many_question_is_not_answered_by_a_sentence_without_its_number(tm
         ans = assistant.ask(question)
         assert ans.abstained and ans.answer is None, ans.answer  # the sentence matches, but gives no number
     assert_cited(assistant.ask("Quân Đại Việt chặn đứng quân Tống ở sông Như Nguyệt vào năm nào?"), "1077")
+
+
+def test_a_question_about_what_is_not_is_not_answered_by_what_is(prose_assistant):
+    assert_cited(prose_assistant.ask("Vua nào đã ban hành bộ Hình thư?"), "Lý Thái Tông")
+    for question in ("Vua nào đã không ban hành bộ Hình thư?", "vua nao da khong ban hanh bo hinh thu"):
+        ans = prose_assistant.ask(question)
+        assert ans.abstained and ans.answer is None, ans.answer
+
+
+@pytest.mark.parametrize("question,negated", [
+    ("Vào mùa nào trong năm Đà Lạt không có sương mù?", True),
+    ("vu lua nao nong dan mien tay khong canh tac", True),
+    ("Which province did not sign the plan?", True),
+    ("Kiểm tra doanh nghiệp không quá mấy lần mỗi năm?", False),          # a limit
+    ("Cơ quan nào chủ trì, có phối hợp hay không?", False),               # a yes/no ending
+    ("Cơ quan nào làm gì để doanh nghiệp không bị kiểm tra chồng chéo?", False),  # a purpose
+    ("Vị chúa nào đã chuyển phủ về Phú Xuân?", False),                     # "chúa" is no "chưa"
+])
+def test_which_questions_about_what_is_not(question, negated):
+    from tracuu.retrieval.answer import asks_negated
+
+    assert asks_negated(question) is negated
