@@ -1112,10 +1112,11 @@ def asks_negated(question: str) -> bool:
         return False
     typed = unicodedata.normalize("NFC", question.lower())
     for m in (_NEGATION_FOLDED if typed == q else _NEGATION_TYPED).finditer(typed):
-        after, before = fold(typed[m.end():m.end() + 12]), fold(typed[max(0, m.start() - 40):m.start()])
+        after, before = fold(typed[m.end():m.end() + 12]), typed[max(0, m.start() - 40):m.start()]
         if re.match(r"\s*(qua|duoi|it hon|vuot|thap hon|nhieu hon|the thieu|ngung|gian|khi)\b", after):
             continue  # "không quá", "không thể thiếu", "không gian", "không khí"
-        if re.search(r"\b(de|nham|sao cho|giup)\b(?!.*[,;])", before):
+        purpose = r"de|nham|sao cho|giup" if typed == q else r"để|nhằm|sao cho|giúp"  # ("đề tài" is no "để")
+        if re.search(rf"(?<!\w)({purpose})(?!\w)(?!.*[,;])", before):
             continue  # "để doanh nghiệp không bị …": the purpose of what is asked
         return True
     return False

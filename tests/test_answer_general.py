@@ -256,6 +256,7 @@ def test_a_question_about_what_is_not_is_not_answered_by_what_is(prose_assistant
     ("Cơ quan nào chủ trì, có phối hợp hay không?", False),               # a yes/no ending
     ("Cơ quan nào làm gì để doanh nghiệp không bị kiểm tra chồng chéo?", False),  # a purpose
     ("Vị chúa nào đã chuyển phủ về Phú Xuân?", False),                     # "chúa" is no "chưa"
+    ("Mảng đề tài nào không xuất hiện trong các sáng tác của ông?", True),   # "đề tài" is no purpose ("để")
 ])
 def test_which_questions_about_what_is_not(question, negated):
     from tracuu.retrieval.answer import asks_negated
