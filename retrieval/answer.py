@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from tracuu.index.store import Store
 from tracuu.ingest.chunking import SENTENCE
-from tracuu.normalize import fold, syllables
+from tracuu.normalize import fold, search_key, syllables
 from tracuu.records import Answer, Assignment, Chunk, Citation, Document, Hit
 from tracuu.retrieval.entities import Entities, find_entities, name_in, number_matches
 from tracuu.retrieval.intent import DAY_OF_ACT, DocFact, Intent, detect_intent
@@ -1110,7 +1109,7 @@ def asks_negated(question: str) -> bool:
     q = fold(question)
     if not re.search(r"\b(nao|gi|which|what)\b", q) or re.search(r"\b(hay|co|duoc|phai) (khong|chua)\s*\??\s*$", q):
         return False
-    typed = unicodedata.normalize("NFC", question.lower())
+    typed = search_key(question)
     for m in (_NEGATION_FOLDED if typed == q else _NEGATION_TYPED).finditer(typed):
         after, before = fold(typed[m.end():m.end() + 12]), typed[max(0, m.start() - 40):m.start()]
         if re.match(r"\s*(qua|duoi|it hon|vuot|thap hon|nhieu hon|the thieu|ngung|gian|khi)\b", after):

@@ -4,7 +4,6 @@ name. If the documents cannot support them, the honest answer is "not found"."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from tracuu.normalize import fold, search_key
@@ -128,7 +127,7 @@ _DYNASTY = re.compile(r"^(?:triều|nhà|vương triều|trieu|nha|vuong trieu) 
 def name_in(name: str, text: str) -> bool:
     """Whether ``text`` names ``name`` as typed: accents compared where they were typed."""
     key = (lambda t: " ".join(re.findall(r"\w+", fold(t)))) if fold(name) == name else \
-        (lambda t: " ".join(re.findall(r"\w+", unicodedata.normalize("NFC", t).lower())))
+        (lambda t: " ".join(re.findall(r"\w+", search_key(t))))
     said = key(text)
     forms = [name] + ([f"{kind} {_DYNASTY.sub('', name)}" for kind in ("triều", "nhà")] if _DYNASTY.match(name) else [])
     return any(re.search(rf"(?<!\w){re.escape(key(f))}(?!\w)", said) for f in forms)

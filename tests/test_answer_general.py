@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import _restorer, assert_cited
-from tracuu.retrieval.answer import best_quantity, unit_hint
 from tracuu.index.store import Store
 from tracuu.ingest.pipeline import Ingestor
+from tracuu.retrieval.answer import best_quantity, unit_hint
 
 HANOI = """Hà Nội
 
@@ -28,16 +28,22 @@ Nhà Lý đóng đô ở Thăng Long suốt 216 năm. Năm 1042, vua Lý Thái T
 """
 
 
-@pytest.fixture(scope="module")
-def prose_assistant(tmp_path_factory, embedder):
+def _assistant_over(corpus, store_dir, embedder=None):
+    """An assistant over ``corpus`` ingested into ``store_dir`` the way a user would (keyword
+    search only without an ``embedder``)."""
     from tracuu.retrieval.answer import Assistant
     from tracuu.retrieval.search import Searcher
 
+    store = Store(store_dir)
+    Ingestor(store, (lambda: embedder) if embedder else None, _restorer, show_progress=False).run([corpus])
+    return Assistant(searcher=Searcher(store, embedder=embedder, load_embedder=embedder is not None))
+
+
+@pytest.fixture(scope="module")
+def prose_assistant(tmp_path_factory, embedder):
     corpus = tmp_path_factory.mktemp("prose")
     (corpus / "ha_noi.txt").write_text(HANOI, encoding="utf-8")
-    store = Store(tmp_path_factory.mktemp("prose_store"))
-    Ingestor(store, lambda: embedder, _restorer, show_progress=False).run([corpus])
-    return Assistant(searcher=Searcher(store, embedder=embedder))
+    return _assistant_over(corpus, tmp_path_factory.mktemp("store"), embedder)
 
 
 @pytest.mark.parametrize("question,expected", [
@@ -94,8 +100,11 @@ def test_a_baseline_year_or_an_acts_date_is_not_a_deadline(assistant, question):
     ("van mieu hien con bao nhieu tam bia", "82 tấm bia"),
     ("Cầu Long Biên dài bao nhiêu?", "2.290 m"),
     ("cau long bien dai bao nhieu", "2.290 m"),
+    ("Triều Lý đóng đô ở Thăng Long bao nhiêu năm?", "216 năm"),  # "triều Lý" is "nhà Lý"
+    ("Khuê Văn Các được dựng bằng mấy trụ gạch?", "bốn trụ"),      # a number in words
+    ("khue van cac duoc dung bang bao nhieu tru gach", "bốn trụ"),
 ])
-def test_a_bare_number_keeps_the_noun_it_counts(prose_assistant, question, expected):
+def test_a_number_keeps_the_noun_it_counts(prose_assistant, question, expected):
     assert_cited(prose_assistant.ask(question), expected, intent="target")
 
 
@@ -156,14 +165,10 @@ def test_a_name_the_passage_does_not_name_is_not_answered(prose_assistant):
 
 @pytest.fixture(scope="module")
 def reading_assistant(tmp_path_factory, embedder):
-    """The bundled reading set's articles (eval/data/prose/corpus), ingested as a user would."""
+    """The bundled reading set's articles (eval/data/prose/corpus)."""
     from tracuu.eval.loaders import PROSE_CORPUS
-    from tracuu.retrieval.answer import Assistant
-    from tracuu.retrieval.search import Searcher
 
-    store = Store(tmp_path_factory.mktemp("reading_store"))
-    Ingestor(store, lambda: embedder, _restorer, show_progress=False).run([PROSE_CORPUS])
-    return Assistant(searcher=Searcher(store, embedder=embedder))
+    return _assistant_over(PROSE_CORPUS, tmp_path_factory.mktemp("store"), embedder)
 
 
 def test_each_sentence_has_its_own_vector(reading_assistant):
@@ -185,24 +190,11 @@ def test_an_open_question_is_answered_by_the_sentence_closest_in_meaning(reading
 
 def test_a_store_without_vectors_answers_without_sentence_vectors(tmp_path):
     from tracuu.eval.loaders import PROSE_CORPUS
-    from tracuu.retrieval.answer import Assistant
-    from tracuu.retrieval.search import Searcher
 
-    store = Store(tmp_path / "lexical")
-    Ingestor(store, None, None, show_progress=False).run([PROSE_CORPUS / "05_nguyen_du.txt"])
-    assistant = Assistant(searcher=Searcher(store, load_embedder=False))
+    assistant = _assistant_over(PROSE_CORPUS / "05_nguyen_du.txt", tmp_path / "lexical")
     pq = assistant.searcher.parse("Nguyễn Du sinh năm nào?")
     assert assistant.searcher.sentence_similarity(pq, "Nguyễn Du (1765–1820)") is None
     assert_cited(assistant.ask("Truyện Kiều gồm bao nhiêu câu thơ?"), "3.254 câu")
-
-
-@pytest.mark.parametrize("question,expected", [
-    ("Triều Lý đóng đô ở Thăng Long bao nhiêu năm?", "216 năm"),  # "triều Lý" is "nhà Lý"
-    ("Khuê Văn Các được dựng bằng mấy trụ gạch?", "bốn trụ"),      # a number in words
-    ("khue van cac duoc dung bang bao nhieu tru gach", "bốn trụ"),
-])
-def test_names_and_numbers_as_prose_writes_them(prose_assistant, question, expected):
-    assert_cited(prose_assistant.ask(question), expected, intent="target")
 
 
 @pytest.mark.parametrize("question", [
@@ -222,18 +214,12 @@ def test_a_number_in_words_counts_only_what_it_names():
     assert best_quantity("quần thể gồm 1.360 di tích") == "1.360 di tích"
 
 
-
 def test_a_how_many_question_is_not_answered_by_a_sentence_without_its_number(tmp_path):
-    from tracuu.retrieval.answer import Assistant
-    from tracuu.retrieval.search import Searcher
-
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "nhu_nguyet.txt").write_text(
         "Phòng tuyến sông Như Nguyệt\n\nĐầu năm 1077, quân Đại Việt chặn đứng quân Tống tại phòng tuyến sông "
         "Như Nguyệt, nay là một đoạn sông Cầu. Trận đánh do Lý Thường Kiệt chỉ huy.\n", encoding="utf-8")
-    store = Store(tmp_path / "store")
-    Ingestor(store, None, _restorer, show_progress=False).run([tmp_path / "corpus"])
-    assistant = Assistant(searcher=Searcher(store, load_embedder=False))
+    assistant = _assistant_over(tmp_path / "corpus", tmp_path / "store")
     for question in ("Quân Tống có bao nhiêu binh lính tại phòng tuyến sông Như Nguyệt?",
                      "quan tong co bao nhieu binh linh tai phong tuyen song nhu nguyet"):
         ans = assistant.ask(question)
