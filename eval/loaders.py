@@ -35,6 +35,9 @@ PROSE_THRESHOLDS = DATA_DIR / "thresholds_prose.json"
 PROSE2_CORPUS = DATA_DIR / "prose2" / "corpus"
 PROSE2_QUESTIONS = DATA_DIR / "prose2" / "questions.jsonl"
 PROSE2_THRESHOLDS = DATA_DIR / "thresholds_prose2.json"
+PROSE3_CORPUS = DATA_DIR / "prose3" / "corpus"
+PROSE3_QUESTIONS = DATA_DIR / "prose3" / "questions.jsonl"
+PROSE3_THRESHOLDS = DATA_DIR / "thresholds_prose3.json"
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
 

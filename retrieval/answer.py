@@ -24,10 +24,12 @@ from tracuu.retrieval.entities import Entities, find_entities, name_in, number_m
 from tracuu.retrieval.intent import DAY_OF_ACT, DocFact, Intent, detect_intent
 from tracuu.retrieval.query import acronym_pairs, is_english_function_word, is_vi_syllable, load_acronyms, parse_query
 from tracuu.retrieval.search import Filters, Searcher
+from tracuu.retrieval.span import answer_span, has_slot
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã nạp."
 NOT_FOUND_EN = "Not found in the loaded documents."
 FALLBACK_COVERAGE = 0.65  # a plain sentence answering a who/when/how-much question must match closely
+PERSON_COVERAGE = 0.45  # … unless it names a person where a who-question asks for one
 LEAD_IN = 160  # characters before a clause, within its statement, that it is read with
 ROW_BONUS = 0.05  # preference for a responsibility record over a free-text sentence
 PHRASE_WEIGHT = 0.1  # weight of the question's word pairs kept together in a candidate sentence
@@ -60,6 +62,10 @@ TOP_BELOW = 0.2
 # (citation precision .819 → .889); gold dev unchanged at 5 (at 10 it picks sentences that
 # restate the question: "Nghị quyết 131 … về vấn đề gì?" → "Tổ chức triển khai Nghị quyết 131").
 SENTENCE_SIM_WEIGHT = 5.0
+# of the best sentences for a question with a place to fill ("ai", "… nào", "ở đâu"), these many
+# are read for that place, and one that fills it gains this much
+SPAN_RERANK = 5
+SPAN_BONUS = 0.3
 
 # Question words and glue that say what is asked, not what about. Compared in accented key
 # form: folded, "cơ sở" and "có số" would collide.
@@ -123,6 +129,7 @@ class _Support:
     coverage: float
     score: float
     chunk: Chunk | None = None
+    whole: bool = False  # the value is its whole sentence: the short answer is still to be read from it
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,7 @@ class _Asked:
     act: Callable[[str], str | None] | None = None  # the cited act's reader, for an act question
     duration: bool = False  # "bao lâu?": a length of time ("56 ngày đêm"), not a date
     parsed: object = None  # the parsed query, for the sentences' dense similarity to it
+    question: str = ""  # as typed, for reading the short answer inside a sentence
 
 
 def _labels(intent: Intent, english: bool) -> str:
@@ -273,7 +281,7 @@ class Assistant:
                        plain_who=intent == Intent.LEAD and not _LEAD_VERB.search(fq),
                        asks_via=bool(re.search(r"\b(thong qua|qua (co quan|don vi)|through|via)\b", fq)),
                        act=act_wanted(question) if intent == Intent.ACT else None,
-                       duration=bool(_DURATION_ASKED.search(fq)), parsed=pq)
+                       duration=bool(_DURATION_ASKED.search(fq)), parsed=pq, question=question)
 
         if _asks_about_other_act(question) and (intent == Intent.DOCFACT or (intent == Intent.DEADLINE and not _act_topic(terms))):
             # the corpus only mentions such acts: their date is quoted ("Nghị quyết số 124/NQ-HĐND
@@ -346,7 +354,11 @@ class Assistant:
             # (free text such as a QA paragraph), judged by the same coverage bar — but not a
             # question for a rank, score, amount or percentage, which no plain sentence answers
             supports = [s for s in self._from_text(asked, Intent.OPEN, hits, years=tuple(ents.years))
-                        if self._entities_supported(ents, s) and s.coverage >= FALLBACK_COVERAGE
+                        if self._entities_supported(ents, s)
+                        # "Ai đã chấp thuận …?" over an article: a sentence naming the person in the
+                        # asked place answers at a lower bar
+                        and (s.coverage >= FALLBACK_COVERAGE or intent == Intent.LEAD and not wants_agency
+                             and s.coverage >= PERSON_COVERAGE and answer_span(question, s.value) is not None)
                         and (intent != Intent.DEADLINE or deadline_fits(question, s.value))
                         and (not wants_agency or _NAMES_AGENCY.search(s.value))
                         # "bao nhiêu binh lính?": no sentence held a number of it, so none answers
@@ -370,7 +382,11 @@ class Assistant:
         if intent != Intent.DOCFACT and best.coverage < threshold:
             answer.confidence = round(best.coverage, 3)
             return answer
-        label = _labels(intent, english)
+        for s in supports:
+            if s.whole and intent != Intent.DUTIES:  # "… hang Sửng Sốt trên đảo Bồ Hòn, …" answers "đảo Bồ Hòn"; the sentence is the quote
+                s.value = answer_span(question, s.value) or s.value
+        # a general sentence read for a who-question names a person, not a lead agency
+        label = _labels(intent, english) if not best.whole or _NAMES_AGENCY.search(best.value) else ""
         if len(supports) > 1:
             text = "; ".join(f"{s.value} ({self.documents[s.doc_id].label})" for s in supports)
         else:
@@ -793,7 +809,7 @@ class Assistant:
         in one of the asked ``years`` when the question names any."""
         terms = asked.terms
         top = hits[0].score or 1.0
-        best: _Support | None = None
+        found: list[_Support] = []
         for h in hits[:8]:
             if h.kind == "meta" or (h.kind == "row" and not rows):
                 continue
@@ -838,10 +854,20 @@ class Assistant:
                         score -= HEADING_PENALTY  # a heading names a topic; the sentences under it say more
                     if intent == Intent.TARGET:
                         score += self._unit_fit(asked, value)
-                    if best is None or score > best.score:
-                        lead = len(sent) - len(sent.lstrip(" -+•\n"))
-                        best = _Support(value, h.doc_id, s + lead, e, h.section, cov, score, chunk)
-        return [best] if best else []
+                    lead = len(sent) - len(sent.lstrip(" -+•\n"))
+                    found.append(_Support(value, h.doc_id, s + lead, e, h.section, cov, score, chunk,
+                                          whole=intent in (Intent.OPEN, Intent.DEFINITION)))
+        if not found:
+            return []
+        found.sort(key=lambda x: -x.score)
+        if intent in (Intent.OPEN, Intent.DEFINITION) and asked.question and has_slot(asked.question):
+            # "Ai đã …?", "… ở tỉnh nào?": of the closest sentences, one that fills the asked place
+            # answers better than one that only shares its words (read for the few best: tagging costs)
+            for x in found[:SPAN_RERANK]:
+                if answer_span(asked.question, x.value) is not None:
+                    x.score += SPAN_BONUS
+            found[:SPAN_RERANK] = sorted(found[:SPAN_RERANK], key=lambda x: -x.score)
+        return found[:1]
 
     def _extract(self, asked: _Asked, intent: Intent, sent: str, sec) -> str | None:
         """The short answer inside one sentence or clause, for the intent asked."""

@@ -36,7 +36,11 @@ def _provinces(question: str) -> list[str]:
         for i in range(len(typed) - n + 1):
             if folded[i:i + n] == keys and all(t == f or t == w for t, f, w in zip(typed[i:i + n], folded[i:i + n], words)):
                 found.append((i, n, name))
-    return list(dict.fromkeys(name for _i, name in non_overlapping(found, prefer_later=True)))
+    # "Chủ tịch Hồ Chí Minh", "Bác Hồ Chí Minh" is the man, not the city
+    person = [(i, n, name) for i, n, name in found if name.endswith("Hồ Chí Minh") and i
+              and re.search(r"(chu tich|bac|lanh tu|tu tuong|lang|cu|ong)$", " ".join(folded[max(0, i - 2):i]))]
+    return list(dict.fromkeys(name for _i, name in non_overlapping([f for f in found if f not in person],
+                                                                   prefer_later=True)))
 
 
 INDEX_NAMES = {"pci", "dti", "sipas", "papi", "ddci", "par", "par index", "ict index", "pgi"}

@@ -132,6 +132,17 @@ def test_abstains_when_the_documents_do_not_say(assistant, question):
     assert ans.hits  # the closest passages are still shown
 
 
+@pytest.mark.parametrize("question", [
+    "Phòng nào theo dõi việc thực hiện Kế hoạch và báo cáo kết quả cho Lãnh đạo Văn phòng?",
+    "phong nao theo doi thuc hien ke hoach va bao cao ket qua cho lanh dao van phong",
+])
+def test_which_question_over_a_plan_sentence_answers_with_the_name(assistant, question):
+    # "Giao Phòng Hành chính - Tổ chức giúp lãnh đạo Văn phòng theo dõi …": the office, the sentence cited
+    ans = assert_cited(assistant.ask(question), "Phòng Hành chính - Tổ chức")
+    assert ans.answer == "Phòng Hành chính - Tổ chức"
+    assert "theo dõi" in ans.citations[0].quote
+
+
 def test_agency_duties(assistant):
     ans = assistant.ask("Sở Nội vụ phải làm gì?")
     assert not ans.abstained and ans.intent == "duties"

@@ -248,3 +248,20 @@ def test_which_questions_about_what_is_not(question, negated):
     from tracuu.retrieval.answer import asks_negated
 
     assert asks_negated(question) is negated
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Ai dời đô từ Hoa Lư về Đại La?", "Lý Thái Tổ"),  # a subject question: the name before the verb
+    ("ai doi do tu hoa lu ve dai la", "Lý Thái Tổ"),
+    ("Văn Miếu được xây dựng dưới triều vua nào?", "vua Lý Thánh Tông"),  # the asked noun opens the answer
+])
+def test_open_questions_get_the_short_answer_and_cite_the_sentence(prose_assistant, question, expected):
+    ans = assert_cited(prose_assistant.ask(question), expected)
+    assert ans.answer == expected  # the span a reader marks, not the sentence around it
+    assert len(ans.citations[0].quote) > len(expected) + 20  # … which stays the quote
+
+
+def test_english_which_over_prose_is_the_one_name_the_question_does_not_give(prose_assistant):
+    # "Năm 1042, vua Lý Thái Tông ban hành bộ Hình thư, …": "Hình thư" is the question's own
+    ans = assert_cited(prose_assistant.ask("Which king issued the Hinh thu code in 1042?"), "Lý Thái Tông")
+    assert ans.answer == "Lý Thái Tông"

@@ -8,8 +8,8 @@ import pytest
 from tracuu.eval.cli import answer_fn_for
 from tracuu.eval.harness import run_eval
 from tracuu.eval.loaders import (GOLD_PARA, GOLD_TEST, PARA_THRESHOLDS, PROSE2_CORPUS, PROSE2_QUESTIONS,
-                                 PROSE2_THRESHOLDS, PROSE_CORPUS, PROSE_QUESTIONS, PROSE_THRESHOLDS, THRESHOLDS,
-                                 load_questions)
+                                 PROSE2_THRESHOLDS, PROSE3_CORPUS, PROSE3_QUESTIONS, PROSE3_THRESHOLDS, PROSE_CORPUS,
+                                 PROSE_QUESTIONS, PROSE_THRESHOLDS, THRESHOLDS, load_questions)
 from tracuu.eval.report import check_thresholds, load_thresholds
 
 
@@ -34,9 +34,10 @@ def test_paraphrase_check_set_stays_above_its_floor(assistant):
 @pytest.mark.parametrize("questions,corpus,thresholds", [
     (PROSE_QUESTIONS, PROSE_CORPUS, PROSE_THRESHOLDS),     # 100 questions, 12 unanswerable
     (PROSE2_QUESTIONS, PROSE2_CORPUS, PROSE2_THRESHOLDS),  # 120 questions, 40 unanswerable
+    (PROSE3_QUESTIONS, PROSE3_CORPUS, PROSE3_THRESHOLDS),  # 8 articles, 100 questions, 20 unanswerable
 ])
 def test_prose_reading_set_stays_above_its_floor(questions, corpus, thresholds):
-    """General text, not plans: ten encyclopedia articles per set with reading-comprehension
+    """General text, not plans: eight to ten encyclopedia articles per set with reading-comprehension
     questions, ingested into a temporary store the way a public QA set would be."""
     from tracuu.eval.cli import evaluate
 
