@@ -24,7 +24,7 @@ from tracuu.retrieval.entities import Entities, find_entities, name_in, number_m
 from tracuu.retrieval.intent import DAY_OF_ACT, DocFact, Intent, detect_intent
 from tracuu.retrieval.query import acronym_pairs, is_english_function_word, is_vi_syllable, load_acronyms, parse_query
 from tracuu.retrieval.search import Filters, Searcher
-from tracuu.retrieval.span import answer_span, has_slot
+from tracuu.retrieval.span import Slot, answer_span, asked_slot
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã nạp."
 NOT_FOUND_EN = "Not found in the loaded documents."
@@ -384,7 +384,13 @@ class Assistant:
             return answer
         for s in supports:
             if s.whole and intent != Intent.DUTIES:  # "… hang Sửng Sốt trên đảo Bồ Hòn, …" answers "đảo Bồ Hòn"; the sentence is the quote
-                s.value = answer_span(question, s.value) or s.value
+                span = answer_span(question, s.value)
+                if span is None and asked_slot(question) == Slot.WHO:
+                    # "Ai là tác giả …?" read against a sentence that names no one where it asks: about
+                    # the same thing, but it does not say who
+                    answer.confidence = round(best.coverage, 3)
+                    return answer
+                s.value = span or s.value
         # a general sentence read for a who-question names a person, not a lead agency
         label = _labels(intent, english) if not best.whole or _NAMES_AGENCY.search(best.value) else ""
         if len(supports) > 1:
@@ -860,11 +866,11 @@ class Assistant:
         if not found:
             return []
         found.sort(key=lambda x: -x.score)
-        if intent in (Intent.OPEN, Intent.DEFINITION) and asked.question and has_slot(asked.question):
+        if intent in (Intent.OPEN, Intent.DEFINITION) and asked.question and asked_slot(asked.question):
             # "Ai đã …?", "… ở tỉnh nào?": of the closest sentences, one that fills the asked place
             # answers better than one that only shares its words (read for the few best: tagging costs)
             for x in found[:SPAN_RERANK]:
-                if answer_span(asked.question, x.value) is not None:
+                if answer_span(asked.question, x.value, placed=True) is not None:
                     x.score += SPAN_BONUS
             found[:SPAN_RERANK] = sorted(found[:SPAN_RERANK], key=lambda x: -x.score)
         return found[:1]

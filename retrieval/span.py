@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from tracuu.normalize import fold, search_key
+from tracuu.retrieval.entities import PROVINCES
 from tracuu.retrieval.query import is_vi_syllable
 
 
@@ -70,6 +71,18 @@ _PUNCT = re.compile(r"[,;:.()\[\]!?\"“”«»–—]")
 _QUOTES = "\"“”«»"
 _MAX_SYLLABLES = 16
 _AT = {"ở", "tại", "trên", "o", "tai", "tren"}
+# ("Hồ Chí Minh" alone is as often the man as the city)
+_PLACES = {" ".join(re.findall(r"[a-z0-9]+", fold(p))) for p in PROVINCES if p != "Hồ Chí Minh"} | {
+    "viet nam", "trung quoc", "phap", "nhat ban", "hoa ky", "my", "lien xo", "nga", "lao", "campuchia", "thai lan",
+    "han quoc", "an do", "anh", "duc", "y", "tay ban nha", "bo dao nha", "ha lan", "singapore", "indonesia",
+    "philippines", "malaysia", "brazil", "dong nam a", "chau a", "chau au", "bac bo", "nam bo", "trung bo"}
+# the nouns people are named by when not by name (compared with accents)
+_PEOPLE = {"người", "ông", "bà", "các", "những", "nhà", "quân", "thực", "nhân", "giới", "đoàn", "nhóm", "cư", "dân",
+           "thương", "ngư", "nông", "vua", "chúa", "triều"}
+# compared with accents: "chùa" is a pagoda, "chúa" a lord
+_PLACE_NOUNS = {"tỉnh", "thành", "phố", "sông", "núi", "huyện", "xã", "làng", "nước", "vùng", "đảo", "hồ", "quận",
+                "đường", "chùa", "đền", "cửa", "đèo", "vịnh", "biển", "hang", "động", "trấn", "phường", "thôn", "suối",
+                "cầu"}
 # what an English which-question asks for when its answer is a name ("which king", not "which sleeve style")
 _NAMED_KINDS_EN = (r"(king|emperor|lord|queen|ruler|general|person|scientist|writer|poet|artist|singer|musician|"
                    r"city|town|province|country|nation|river|mountain|peak|island|village|district|region|"
@@ -159,11 +172,12 @@ def _noun_before(question: str, keys: list[str], folded: list[str]) -> tuple[str
     return (keys[-1],)
 
 
-def has_slot(question: str) -> bool:
-    """Whether the question asks for something a sentence holds in one place (a who, which, what
-    or where), which ``answer_span`` can read."""
+def asked_slot(question: str) -> Slot | None:
+    """What the question asks for that a sentence holds in one place (a who, which, what or
+    where), which ``answer_span`` can read by the question's own words; None for an English
+    question, whose words a Vietnamese sentence does not repeat (it only finds a sentence's one name)."""
     q = _question(question)
-    return q is not None and not q.english  # an English question only finds a sentence's one name
+    return q.slot if q is not None and not q.english else None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -265,7 +279,8 @@ def _forward(q: _Question, syl: list[_Syllable], sentence: str, start: int, insi
     if i < len(syl) and syl[i].text in _QUOTES:  # a quoted title: "Ngủ đi con"
         close = next((j for j in range(i + 1, len(syl)) if syl[j].text in _QUOTES), None)
         return (i + 1, close) if close and close > i + 1 else None
-    begin, named = i, q.slot in (Slot.WHO, Slot.WHICH, Slot.WHERE)
+    # a person is picked out of the span afterwards ("do | nhóm nghiên cứu của kỹ sư Hồ Quang Cua …")
+    begin, named = i, q.slot in (Slot.WHICH, Slot.WHERE)
     if begin >= len(syl) or _broken(syl, sentence, begin) or named and not syl[begin].upper \
             and syl[begin].tag in _NAME_STOP_TAGS:
         return None  # "Sông | chảy …": no name or noun follows
@@ -370,6 +385,24 @@ def _noun_start(q: _Question, syl: list[_Syllable], start: int) -> int:
     return i + 1
 
 
+def _place(syl: list[_Syllable], run: tuple[int, int]) -> bool:
+    """Whether a name is a place's: a province or country, or after a place noun ("sông Hồng")."""
+    names = " ".join(x.key for x in syl[run[0]:run[1]]).split(" va ")  # "Thái Lan và Việt Nam"
+    return all(n in _PLACES for n in names) or run[0] > 0 and syl[run[0] - 1].akey in _PLACE_NOUNS
+
+
+def _people(syl: list[_Syllable], lo: int, hi: int) -> tuple[int, int] | None:
+    """People named by what they are where the question puts its "ai" ("người Pháp", "các nhà
+    truyền giáo"): a short placed span opening on such a noun."""
+    while lo < hi and syl[lo].key in _LEAD_TRIM | {"do", "boi", "bi"}:
+        lo += 1
+    # … of a people or a group ("người Pháp", "các nhà sử học"), not a pronoun's clause ("Ông | tên thật")
+    if lo < hi <= lo + 7 and syl[lo].akey in _PEOPLE and not any(x.tag == "CH" for x in syl[lo:hi]) and (
+            syl[lo].akey in ("các", "những") or any(x.upper for x in syl[lo + 1:hi])):
+        return lo, hi
+    return None
+
+
 def _trim(syl: list[_Syllable], lo: int, hi: int, named: bool) -> tuple[int, int]:
     """Function words off the end; a name read back from the verb after it ends before that verb
     ("chúa Nguyễn Phúc Thái | dời")."""
@@ -382,9 +415,10 @@ def _trim(syl: list[_Syllable], lo: int, hi: int, named: bool) -> tuple[int, int
     return lo, hi
 
 
-def answer_span(question: str, sentence: str) -> str | None:
+def answer_span(question: str, sentence: str, placed: bool = False) -> str | None:
     """The words of ``sentence`` that answer ``question``, or None when the question has no slot
-    or the sentence no confident place for it."""
+    or the sentence no confident place for it. With ``placed``, only an answer the question's
+    own words put in place (not a sentence's one name, which says little of the sentence)."""
     q = _question(question)
     if q is None or not sentence.strip():
         return None
@@ -416,10 +450,17 @@ def answer_span(question: str, sentence: str) -> str | None:
     if q.slot == Slot.WHO or q.english:
         # a person: the name inside the span, or the one name the sentence adds to the question's
         # a person's name has two syllables or is foreign: a lone "Việt", "Pháp" is a people
-        every = _names(syl, *(span or (0, len(syl))), q)
+        every = [r for r in _names(syl, *span, q) if not _place(syl, r)] if span else []
+        people = _people(syl, *span) if span and not every else None
+        if people:
+            return sentence[syl[people[0]].start:syl[people[1] - 1].end]  # "do | người Pháp | xây dựng"
+        if not every and placed:
+            return None
+        if not every:  # nothing placed, or no name where it was placed: the sentence's one person, if one
+            span, every = None, [r for r in _names(syl, 0, len(syl), q) if not _place(syl, r)]
         names = [r for r in every if r[1] - r[0] > 1 or not is_vi_syllable(syl[r[0]].key)]
         if not names or span is None and len(every) > 1:
-            return None  # with nothing placing it, only a sentence's one name is the answer
+            return None
         span = max(names, key=lambda r: r[1] - r[0])
     if span is None:
         return None

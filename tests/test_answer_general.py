@@ -265,3 +265,16 @@ def test_english_which_over_prose_is_the_one_name_the_question_does_not_give(pro
     # "Năm 1042, vua Lý Thái Tông ban hành bộ Hình thư, …": "Hình thư" is the question's own
     ans = assert_cited(prose_assistant.ask("Which king issued the Hinh thu code in 1042?"), "Lý Thái Tông")
     assert ans.answer == "Lý Thái Tông"
+
+
+def test_who_is_answered_by_the_people_a_sentence_puts_where_it_asks(prose_assistant):
+    # "Cầu Long Biên dài 2.290 m, do người Pháp xây dựng …": no personal name, but the builders
+    ans = assert_cited(prose_assistant.ask("Ai xây dựng cầu Long Biên?"), "người Pháp")
+    assert ans.answer == "người Pháp"
+
+
+def test_who_is_not_found_when_the_closest_sentence_names_no_one_for_it(prose_assistant):
+    # the same sentence says who built the bridge, not who designed it: close, but no answer
+    ans = prose_assistant.ask("Ai là người thiết kế cầu Long Biên?")
+    assert ans.abstained and ans.answer is None
+    assert ans.hits and "Long Biên" in ans.hits[0].text  # the closest passage is still shown
