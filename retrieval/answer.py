@@ -20,7 +20,7 @@ from tracuu.index.store import Store
 from tracuu.ingest.chunking import SENTENCE
 from tracuu.normalize import fold, search_key, syllables
 from tracuu.records import Answer, Assignment, Chunk, Citation, Document, Hit
-from tracuu.retrieval.entities import Entities, find_entities, name_in, number_matches
+from tracuu.retrieval.entities import Entities, find_entities, name_in, number_matches, states_opposite
 from tracuu.retrieval.intent import DAY_OF_ACT, DocFact, Intent, detect_intent
 from tracuu.retrieval.query import acronym_pairs, is_english_function_word, is_vi_syllable, load_acronyms, parse_query
 from tracuu.retrieval.search import Filters, Searcher
@@ -332,6 +332,8 @@ class Assistant:
                 intent = Intent.OPEN if intent == Intent.DUTIES else intent  # a plan's items, not an agency's duties
 
         supports = [s for s in supports if self._entities_supported(ents, s)]
+        # "Đỉnh núi nào thấp nhất …?" is not answered by the sentence about the highest one
+        supports = [s for s in supports if not states_opposite(question, self.documents[s.doc_id].text[s.start:s.end])]
         if asks_negated(question):
             # "Mùa nào Đà Lạt không có sương mù?": a passage that names what is, not what is not,
             # does not answer; only one that says "không" / "trừ" itself may

@@ -143,3 +143,22 @@ def number_matches(typed: str, doc_number: str | None) -> bool:
         return False
     t, d = fold(typed).replace(" ", ""), fold(doc_number).replace(" ", "")
     return d == t or d.split("/")[0] == t
+
+
+# opposites a trap swaps in ("thấp nhất" for the text's "cao nhất"); single words such as "dài" /
+# "ngắn" are left out, being as often parts of names ("áo dài") as of the claim
+_OPPOSITES = [("cao nhất", "thấp nhất"), ("lớn nhất", "nhỏ nhất"), ("dài nhất", "ngắn nhất"), ("sâu nhất", "nông nhất"),
+              ("rộng nhất", "hẹp nhất"), ("sớm nhất", "muộn nhất"), ("đầu tiên", "cuối cùng"), ("nhập khẩu", "xuất khẩu"),
+              ("thành lập", "giải thể"), ("nâng cao", "suy giảm"), ("bắt đầu", "kết thúc"), ("mở cửa", "đóng cửa"),
+              ("chiến thắng", "thất bại")]
+
+
+def states_opposite(question: str, passage: str) -> bool:
+    """Whether ``passage`` says the opposite of what the question asks about and not the thing
+    itself: "Đỉnh núi nào thấp nhất …?" against "Ngọn núi cao nhất tỉnh là …"."""
+    plain = fold(question) == question.lower()  # typed without accents: compared without them
+    for a, b in _OPPOSITES + [(b, a) for a, b in _OPPOSITES]:
+        a, b = (fold(a), fold(b)) if plain else (a, b)
+        if name_in(a, question) and not name_in(a, passage) and name_in(b, passage):
+            return True
+    return False

@@ -278,3 +278,16 @@ def test_who_is_not_found_when_the_closest_sentence_names_no_one_for_it(prose_as
     ans = prose_assistant.ask("Ai là người thiết kế cầu Long Biên?")
     assert ans.abstained and ans.answer is None
     assert ans.hits and "Long Biên" in ans.hits[0].text  # the closest passage is still shown
+
+
+@pytest.mark.parametrize("question,answered", [
+    ("Bộ luật thành văn đầu tiên do vua Lý Thái Tông ban hành là bộ nào?", True),
+    ("Bộ luật thành văn cuối cùng do vua Lý Thái Tông ban hành là bộ nào?", False),  # the text says "đầu tiên"
+    ("bo luat thanh van cuoi cung do vua ly thai tong ban hanh la bo nao", False),
+])
+def test_a_question_about_the_opposite_of_what_the_text_says_is_not_found(prose_assistant, question, answered):
+    ans = prose_assistant.ask(question)
+    if answered:
+        assert_cited(ans, "Hình thư")
+    else:
+        assert ans.abstained and ans.answer is None

@@ -63,3 +63,17 @@ def test_a_name_typed_with_accents_is_matched_with_them():
     assert not name_in("nhật", "lớn nhất cả nước")
     assert name_in("ho tay", "Hồ Tây")  # typed without accents: compared without them
     assert name_in("triều lý", "Nhà Lý là triều đại") and name_in("nhà trần", "thời triều Trần")
+
+
+@pytest.mark.parametrize("question,passage,opposite", [
+    ("Đỉnh núi nào thấp nhất tỉnh Hà Giang?", "Ngọn núi cao nhất tỉnh là Tây Côn Lĩnh.", True),
+    ("dinh nui nao thap nhat tinh ha giang", "Ngọn núi cao nhất tỉnh là Tây Côn Lĩnh.", True),  # unaccented
+    ("Núi nào cao nhất tỉnh?", "Ngọn núi cao nhất tỉnh là Tây Côn Lĩnh.", False),
+    ("Việt Nam nhập khẩu cà phê từ đâu?", "Việt Nam là nước xuất khẩu cà phê lớn thứ hai.", True),
+    # both said: the passage is about the asked thing too
+    ("Năm nào kết thúc?", "Bắt đầu năm 1954 và kết thúc năm 1975.", False),
+])
+def test_states_opposite(question, passage, opposite):
+    from tracuu.retrieval.entities import states_opposite
+
+    assert states_opposite(question, passage) is opposite
