@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracuu.index.store import Store
-from tracuu.ingest.chunking import SENTENCE
+from tracuu.ingest.chunking import MIN_SENTENCE, SENTENCE
 from tracuu.normalize import fold, search_key, syllables
 from tracuu.records import Answer, Assignment, Chunk, Citation, Document, Hit
 from tracuu.retrieval.entities import Entities, find_entities, name_in, number_matches, states_opposite
@@ -114,7 +114,6 @@ _DEADLINE = re.compile(
     r"(?:ngày \d{1,2}(?: tháng |/)\d{1,2}(?: năm |/)\d{4}|quý [IV]+/?\d{0,4}|năm (?:1\d|20)\d\d|20\d\d\s*-\s*20\d\d))",
     re.IGNORECASE,
 )
-# a sentence ends at . ; ! ? or a line end — but not at the dot inside "3.359,82" or "10.000"
 
 
 @dataclass
@@ -333,11 +332,11 @@ class Assistant:
 
         supports = [s for s in supports if self._entities_supported(ents, s)]
         # "Đỉnh núi nào thấp nhất …?" is not answered by the sentence about the highest one
-        supports = [s for s in supports if not states_opposite(question, self.documents[s.doc_id].text[s.start:s.end])]
+        supports = [s for s in supports if not states_opposite(question, self._said(s))]
         if asks_negated(question):
             # "Mùa nào Đà Lạt không có sương mù?": a passage that names what is, not what is not,
             # does not answer; only one that says "không" / "trừ" itself may
-            supports = [s for s in supports if _STATES_NEGATION.search(self.documents[s.doc_id].text[s.start:s.end])]
+            supports = [s for s in supports if _STATES_NEGATION.search(self._said(s))]
         # "cơ quan nào / which department …" wants an agency: a task text that a flattened table left
         # in the agency column names nobody ("Ai …?" about a person in a general text still may)
         wants_agency = intent in (Intent.LEAD, Intent.PARTNER) and bool(
@@ -836,7 +835,7 @@ class Assistant:
                 para = _paragraph(doc.text, s0, e0)
                 for s, e in _clauses(doc.text, s0, e0) if intent in (Intent.TARGET, Intent.DEADLINE) else [(s0, e0)]:
                     sent = doc.text[s:e]
-                    if len(sent.strip()) < 6:
+                    if len(sent.strip()) < MIN_SENTENCE:
                         continue
                     # the clause itself must carry the topic; its paragraph and section add context
                     # (";" ends a clause, not the statement: "Chỉ số SIPAS … năm 2020 đạt …; xếp thứ 60/63")
@@ -936,9 +935,13 @@ class Assistant:
         return self.searcher.chunks[self._chunk_pos[chunk_id]]
 
 
+    def _said(self, s: _Support) -> str:
+        """The document's own words a support stands on (what its citation quotes)."""
+        return self.documents[s.doc_id].text[s.start:s.end]
+
     def _citation(self, s: _Support) -> Citation:
         doc = self.documents[s.doc_id]
-        quote = " ".join(doc.text[s.start:s.end].split()) if s.end > s.start else s.value
+        quote = " ".join(self._said(s).split()) if s.end > s.start else s.value
         return Citation(doc.doc_id, doc.doc_number, doc.title or doc.label, s.section, quote, s.start, s.end)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracuu.normalize import fold, search_key
+from tracuu.normalize import fold, has_diacritics, search_key
 from tracuu.retrieval.query import is_vi_syllable, non_overlapping
 
 PROVINCES = [
@@ -156,7 +156,7 @@ _OPPOSITES = [("cao nhất", "thấp nhất"), ("lớn nhất", "nhỏ nhất"),
 def states_opposite(question: str, passage: str) -> bool:
     """Whether ``passage`` says the opposite of what the question asks about and not the thing
     itself: "Đỉnh núi nào thấp nhất …?" against "Ngọn núi cao nhất tỉnh là …"."""
-    plain = fold(question) == question.lower()  # typed without accents: compared without them
+    plain = not has_diacritics(question)  # typed without accents: compared without them
     for a, b in _OPPOSITES + [(b, a) for a, b in _OPPOSITES]:
         a, b = (fold(a), fold(b)) if plain else (a, b)
         if name_in(a, question) and not name_in(a, passage) and name_in(b, passage):

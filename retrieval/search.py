@@ -17,10 +17,10 @@ import numpy as np
 
 from tracuu.index.build import (CHUNK_IDS, DENSE, LEXICAL, RESTORER, SENTENCE_VECTORS, SENTENCES, check_model,
                                 read_manifest)
-from tracuu.ingest.chunking import sentence_key
 from tracuu.index.dense import DenseIndex
 from tracuu.index.lexical import LexicalIndex
 from tracuu.index.store import Snapshot, Store, StoreError, rebuild_hint
+from tracuu.ingest.chunking import sentence_key
 from tracuu.normalize import fold
 from tracuu.records import Chunk, Document, Hit
 from tracuu.retrieval.query import ParsedQuery, parse_query

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import Enum
 
-from tracuu.normalize import fold, search_key
+from tracuu.normalize import fold, has_diacritics, syllables
 from tracuu.retrieval.entities import PROVINCES
 from tracuu.retrieval.query import is_vi_syllable
 
@@ -58,6 +59,12 @@ class _Syllable:
     upper: bool
 
 
+def _keys(text: str, accents: bool = False) -> list[str]:
+    """Syllables to compare: folded, or with their accents where the user typed them ("Thánh"
+    is not "thành")."""
+    return syllables(text) if accents else re.findall(r"[a-z0-9]+", fold(text))
+
+
 # classifiers and quantifiers that open a noun without being the answer's noun ("hòn đảo", "con sông")
 _CLASSIFIERS = {"hon", "con", "cai", "chiec", "ngoi", "to", "vi", "cuon", "quyen", "buc", "bo", "nhung", "cac",
                 "loai", "kieu"}
@@ -72,7 +79,7 @@ _QUOTES = "\"“”«»"
 _MAX_SYLLABLES = 16
 _AT = {"ở", "tại", "trên", "o", "tai", "tren"}
 # ("Hồ Chí Minh" alone is as often the man as the city)
-_PLACES = {" ".join(re.findall(r"[a-z0-9]+", fold(p))) for p in PROVINCES if p != "Hồ Chí Minh"} | {
+_PLACES = {" ".join(_keys(p)) for p in PROVINCES if p != "Hồ Chí Minh"} | {
     "viet nam", "trung quoc", "phap", "nhat ban", "hoa ky", "my", "lien xo", "nga", "lao", "campuchia", "thai lan",
     "han quoc", "an do", "anh", "duc", "y", "tay ban nha", "bo dao nha", "ha lan", "singapore", "indonesia",
     "philippines", "malaysia", "brazil", "dong nam a", "chau a", "chau au", "bac bo", "nam bo", "trung bo"}
@@ -98,24 +105,12 @@ _TRIVIAL = {"la", "da", "duoc", "se", "dang", "co", "nguoi", "thi", "cua", "va",
 _FUNCTION = _LEAD_TRIM | _TAIL_TRIM | _ENDS_CLAUSE | _TRIVIAL
 
 
-def _keys(text: str, accents: bool = False) -> list[str]:
-    """Syllables to compare: folded, or with their accents where the user typed them ("Thánh"
-    is not "thành")."""
-    if accents:
-        return [w for w in re.findall(r"[^\W_]+", search_key(text))]
-    return re.findall(r"[a-z0-9]+", fold(text))
-
-
-def _typed_accents(question: str) -> bool:
-    return fold(question) != question.lower()
-
-
 @functools.lru_cache(maxsize=256)
 def _question(question: str) -> _Question | None:
-    folded = _keys(question)
-    accents = _typed_accents(question)
-    keys = _keys(question, accents) if accents and len(_keys(question, True)) == len(folded) else folded
-    accents = keys is not folded
+    folded, typed = _keys(question), _keys(question, True)
+    # compared with accents where they were typed (and nothing folds two words into one)
+    accents = has_diacritics(question) and len(typed) == len(folded)
+    keys = typed if accents else folded
     english = bool(re.search(r"\b(who|whom|what|which|where)\b", fold(question))) and not any(
         k in folded for k in ("ai", "gi", "nao", "dau"))
     if english:
@@ -161,7 +156,7 @@ def _noun_before(question: str, keys: list[str], folded: list[str]) -> tuple[str
 
     if not keys or folded[-1] in _CLASSIFIERS:
         return ()
-    if len(keys) > 1 and _typed_accents(question):
+    if len(keys) > 1 and has_diacritics(question):
         words = [w for w, _tag in pos_tag(question)]
         at = next((i for i in range(len(words) - 1, -1, -1) if fold(words[i]).split()[-1:] == ["nao"]), None)
         if at:
@@ -204,7 +199,8 @@ def _broken(syl: list[_Syllable], sentence: str, i: int) -> bool:
     return syl[i].tag == "CH" or (i > 0 and bool(_PUNCT.search(sentence[syl[i - 1].end:syl[i].start])))
 
 
-def _window_score(q: _Question, syl: list[_Syllable], lo: int, hi: int, words: tuple[str, ...]) -> int:
+def _window_score(q: _Question, syl: list[_Syllable], lo: int, hi: int, words: Collection[str]) -> int:
+    """How many distinct ``words`` of the question syllables [lo, hi) repeat."""
     wanted = set(words)
     return len({q.key(s) for s in syl[max(lo, 0):max(hi, 0)] if q.key(s) in wanted})
 
@@ -264,7 +260,7 @@ def _right_anchor(q: _Question, syl: list[_Syllable], sentence: str) -> int | No
             continue
         # a bare "là" / "đã" needs more of the question after it than a content word does
         trivial = s.key in _TRIVIAL
-        score = 1 + _window_score(q, syl, e + 1, e + 8, tuple(q.words)) - trivial
+        score = 1 + _window_score(q, syl, e + 1, e + 8, q.words) - trivial
         if score > best_score:
             best, best_score = e, score
     return best if best is not None and best_score >= 2 else None
@@ -315,7 +311,7 @@ def _more_names(syl: list[_Syllable], sentence: str, i: int) -> bool:
     if admin:
         j += len(admin.group(1).split())
     while j < len(syl) and (j == i or not _broken(syl, sentence, j)):
-        if not (syl[j].upper or syl[j].key.isdigit() or syl[j].key == "va" and j + 1 < len(syl) and syl[j + 1].upper):
+        if not _continues_name(syl, j, len(syl)):
             return False
         j += 1
     return j > i
@@ -358,8 +354,7 @@ def _names(syl: list[_Syllable], lo: int, hi: int, q: _Question) -> list[tuple[i
     """Runs of capitalised syllables in [lo, hi) that the question does not name."""
     runs, i = [], lo
     while i < hi:
-        # a capital opening the sentence is no name unless the tagger says so ("Năm 1719")
-        if syl[i].upper and syl[i].key:
+        if syl[i].upper and syl[i].key:  # (a sentence's opening capital is upper only for a name: ``_syllables``)
             j = i + 1
             while _continues_name(syl, j, hi):
                 j += 1
@@ -449,7 +444,6 @@ def answer_span(question: str, sentence: str, placed: bool = False) -> str | Non
                     span = _trim(syl, *span, named=q.slot in (Slot.WHO, Slot.WHICH, Slot.WHERE))
     if q.slot == Slot.WHO or q.english:
         # a person: the name inside the span, or the one name the sentence adds to the question's
-        # a person's name has two syllables or is foreign: a lone "Việt", "Pháp" is a people
         every = [r for r in _names(syl, *span, q) if not _place(syl, r)] if span else []
         people = _people(syl, *span) if span and not every else None
         if people:
@@ -458,6 +452,7 @@ def answer_span(question: str, sentence: str, placed: bool = False) -> str | Non
             return None
         if not every:  # nothing placed, or no name where it was placed: the sentence's one person, if one
             span, every = None, [r for r in _names(syl, 0, len(syl), q) if not _place(syl, r)]
+        # a person's name has two syllables or is foreign: a lone "Việt", "Pháp" is a people
         names = [r for r in every if r[1] - r[0] > 1 or not is_vi_syllable(syl[r[0]].key)]
         if not names or span is None and len(every) > 1:
             return None
